@@ -1,0 +1,77 @@
+// The CIM repository of the embedded server: namespaces, classes, instances
+// and WMI's put semantics (wmi-put-semantics.md §1.3, §1.7, §2, §6). It is
+// synchronous and COM-free at its surface except for the model types: the
+// IWbemServices layer (services.h) validates flags, runs these on executor
+// threads and turns OpResult into SetStatus + __ExtendedStatus.
+//
+// Thread: every method may be called from any thread concurrently. Readers
+// (Get*, Enum*) do not block each other; writers are serialised.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <shared_mutex>
+#include <vector>
+
+#include "embedded/model.h"
+
+namespace wmiput::embedded {
+
+// The outcome of one repository operation.
+struct OpResult {
+  HRESULT hr = S_OK;
+  // On success: the canonical relative path of the instance written (PutInstance)
+  // or the class name (PutClass); what SetStatus passes as strParam.
+  OleString path;
+  // On failure: the __ExtendedStatus fields the repository knows.
+  OleString description;    // a sentence saying what is wrong
+  OleString parameterInfo;  // the class/property/path at fault
+};
+
+class Repository {
+ public:
+  Repository();  // root, root\cimv2, root\default with the system classes
+  ~Repository();
+  Repository(const Repository&) = delete;
+  Repository& operator=(const Repository&) = delete;
+
+  // Namespace names: '\' or '/' separators, case-insensitive. Returns the
+  // stored spelling ("root\cimv2") or an empty string when absent.
+  OleString CanonicalNamespace(OleStringView ns) const;
+  OleString ServerName() const;  // the machine name put in __SERVER / __PATH
+
+  // `flags` were already validated by the caller (only the CREATE/UPDATE,
+  // update-mode and amended bits reach here). `ctx` may be null.
+  OpResult PutClass(OleStringView ns, const ClassData& cls, long flags,
+                    IWbemContext* ctx);
+  OpResult PutInstance(OleStringView ns, const InstanceData& inst, long flags,
+                       IWbemContext* ctx);
+  // Deleting a class deletes its subclasses and all their instances;
+  // deleting a __NAMESPACE instance removes that namespace subtree.
+  OpResult DeleteClass(OleStringView ns, OleStringView className);
+  OpResult DeleteInstance(OleStringView ns, OleStringView objectPath);
+
+  // `path` is any form of §6 (class path, instance path, full path).
+  // WBEM_E_NOT_FOUND, WBEM_E_INVALID_OBJECT_PATH, WBEM_E_INVALID_CLASS, ...
+  HRESULT GetClass(OleStringView ns, OleStringView className, ClassPtr* out) const;
+  HRESULT GetInstance(OleStringView ns, OleStringView objectPath,
+                      InstanceData* out) const;
+
+  // superclass empty = from the top; deep = the whole tree below, shallow =
+  // only the immediate children (semantics of CreateClassEnum).
+  HRESULT EnumClasses(OleStringView ns, OleStringView superclass, bool deep,
+                      std::vector<ClassPtr>* out) const;
+  // Instances of `className` and (deep) of its subclasses; shallow = only
+  // those whose class is exactly `className` (CreateInstanceEnum).
+  HRESULT EnumInstances(OleStringView ns, OleStringView className, bool deep,
+                        std::vector<InstanceData>* out) const;
+
+  // Number of stored instances across all namespaces (tests, benchmarks).
+  size_t InstanceCount() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace wmiput::embedded
