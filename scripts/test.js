@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// `npm test`: type-check and compile (tsc), then run every test file with
+// node's test runner: dist/test/**/*.test.js (compiled from test/**/*.ts) and
+// test/**/*.test.mjs. Node 20's --test takes no globs, so the files are listed
+// here. Extra arguments go to node before the file list, e.g.
+//   npm test -- --test-name-pattern=putInstance
+'use strict';
+
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+
+function walk(dir, suffix, out) {
+  let entries;
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (e.name !== 'node_modules' && e.name !== 'fixtures') walk(full, suffix, out);
+    } else if (e.name.endsWith(suffix)) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
+const compiled = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+if (compiled.status !== 0) {
+  console.error(`npm test: tsc failed (${compiled.status ?? compiled.signal})`);
+  process.exit(1);
+}
+
+const files = [
+  ...walk(path.join(root, 'dist', 'test'), '.test.js', []),
+  ...walk(path.join(root, 'test'), '.test.mjs', []),
+].map((f) => path.relative(root, f)).sort();
+if (files.length === 0) {
+  console.error('npm test: no test files found');
+  process.exit(1);
+}
+
+const run = spawnSync(process.execPath, ['--test', ...process.argv.slice(2), ...files], { cwd: root, stdio: 'inherit' });
+process.exit(run.status ?? 1);
