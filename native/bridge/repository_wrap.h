@@ -1,0 +1,21 @@
+// Embedded repositories as JS handles, their test controls, the live
+// counters and the status table.
+#pragma once
+
+#include <napi.h>
+
+#include "embedded/embedded.h"
+
+namespace wmiput::bridge {
+
+// Thread: JS (all of them).
+Napi::Value CreateRepository(const Napi::CallbackInfo& info);
+Napi::Value ControlRepository(const Napi::CallbackInfo& info);
+Napi::Value Counters(const Napi::CallbackInfo& info);
+Napi::Value StatusTable(const Napi::CallbackInfo& info);
+
+// The repository behind a handle made by CreateRepository, or null when
+// `value` is null/undefined (throws a TypeError for anything else).
+embedded::RepositoryPtr RepositoryFromHandle(Napi::Env env, Napi::Value value);
+
+}  // namespace wmiput::bridge
