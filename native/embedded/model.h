@@ -30,6 +30,9 @@ struct Qualifier {
   // Inherited from the parent class (or, on an instance, from its class) and
   // not overridden here.
   bool propagated = false;
+  // Set on a local qualifier that overrides a propagated one: the parent's
+  // version, which IWbemQualifierSet::Delete restores (propagated = true).
+  std::shared_ptr<const Qualifier> inherited;
 };
 
 using QualifierList = std::vector<Qualifier>;
@@ -37,6 +40,14 @@ using QualifierList = std::vector<Qualifier>;
 // Case-insensitive lookup helpers (names compare per names.h EqualsNoCase).
 Qualifier* FindQualifier(QualifierList& list, OleStringView name);
 const Qualifier* FindQualifier(const QualifierList& list, OleStringView name);
+
+// Whether a qualifier is copied into derived classes (DeriveFrom) / shown on
+// instances: by its flavor bits, except that Key and CIMTYPE always
+// propagate (they define layout and identity) and Abstract never does.
+bool PropagatesToDerived(const Qualifier& q);
+bool PropagatesToInstance(const Qualifier& q);
+// True when the qualifier is present with a value other than FALSE/NULL.
+bool IsQualifierSet(const QualifierList& list, OleStringView name);
 
 struct Property {
   OleString name;  // case as declared by the origin class
@@ -49,6 +60,13 @@ struct Property {
   // Inherited and neither its default nor any of its qualifiers changed here.
   bool propagated = false;
 };
+
+// The value of the automatic CIMTYPE qualifier of a property: the stored
+// CIMTYPE qualifier when there is one (e.g. "ref:Win32_Process",
+// "object:Foo"), else the MOF name of the element type ("uint32", "string",
+// "ref", "object"; arrays are reported by the CIM_FLAG_ARRAY of the
+// property's type, not in this string).
+OleString CimTypeQualifierValue(const Property& p);
 
 struct ClassData;
 
@@ -91,6 +109,10 @@ struct ClassData {
 
 using ClassPtr = std::shared_ptr<const ClassData>;
 
+// True when `origin` names a class other than `cls` itself (an inherited
+// property or method); an empty origin counts as local.
+bool IsInheritedOrigin(const ClassData& cls, OleStringView origin);
+
 struct InstanceData {
   ClassPtr cls;                       // never null for an instance
   std::vector<com::Variant> values;   // index-aligned with cls->properties
@@ -121,5 +143,17 @@ HRESULT Rebase(const ClassData& newParent, const ClassData& child, bool force,
 // A new instance of `cls` with every value set to the class default (what
 // SpawnInstance returns).
 InstanceData NewInstance(const ClassPtr& cls);
+
+// True when the two methods have the same parameter lists (same names,
+// CIM types, IDs and directions, in and out), what PutMethod and Rebase
+// compare for WBEM_E_PROPAGATED_METHOD / WBEM_E_UPDATE_PROPAGATED_METHOD.
+bool SameSignature(const Method& a, const Method& b);
+
+// The canonical __RELPATH of an instance (wmi-put-semantics.md §6.3): class
+// name as defined, "Class=@" for a singleton, else "Class.K1=v1,K2=v2" with
+// the key properties sorted by name (case-insensitively), strings quoted
+// and escaped, integers in decimal, booleans TRUE/FALSE. Keys whose value is
+// NULL are left out; a keyless non-singleton class gives just the class name.
+OleString InstanceRelPath(const InstanceData& inst);
 
 }  // namespace wmiput::embedded
