@@ -60,6 +60,11 @@ export async function errors(): Promise<void> {
   // @ts-expect-error embedded object without __CLASS
   await putInstance(Holder, { Id: 'h', Typed: { Id: 1 } });
 
+  // @ts-expect-error item() checks like putInstance
+  App.item({ Name: 'x', Level: 1, Bogus: 1 });
+  // @ts-expect-error item() needs the keys too
+  App.item({ Level: 1 });
+
   const obj = await getObject(App, 'Contoso_App.Name="x"');
   // @ts-expect-error uint64 reads back as bigint (or null), not number
   const n: number = obj.Size;
@@ -81,6 +86,8 @@ export function builders(): void {
   cim.string().default('a').array();
   // @ts-expect-error qualifier values are boolean, number or string
   cim.string().qualifier('Description', new Date());
+  // @ts-expect-error a reference target is a class name or a schema
+  cim.reference(5);
   // @ts-expect-error a property map holds builders only
   defineClass('Contoso_Bad', { Name: 'string' });
   // @ts-expect-error the definition is a ClassDefinition, not a builder map
