@@ -10,6 +10,7 @@ namespace wmiput::embedded {
 
 namespace {
 
+// Thread: any (once per thread).
 std::mt19937_64 MakeEngine() {
   // random_device alone is not trusted: old MinGW runtimes return a fixed
   // sequence, so mix in entropy that differs between processes and threads.

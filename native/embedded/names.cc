@@ -124,6 +124,7 @@ bool IsSystemName(OleStringView s) noexcept {
 }
 
 namespace {
+// Thread: any.
 HRESULT CheckName(OleStringView name, bool quota) noexcept {
   if (name.empty()) return WBEM_E_INVALID_PARAMETER;
   if (name.front() == '_') return WBEM_E_INVALID_OPERATION;

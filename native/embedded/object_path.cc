@@ -32,6 +32,7 @@ void AppendAscii(OleString* out, const char* s) {
   while (*s) out->push_back(static_cast<OLECHAR>(*s++));
 }
 
+// Thread: any (every helper in this file is a pure function).
 // A cursor over the input; every method either consumes and returns true or
 // leaves the position alone and returns false. No recursion anywhere.
 class Parser {
@@ -198,6 +199,7 @@ class Parser {
   size_t pos_ = 0;
 };
 
+// Thread: any.
 HRESULT Parse(OleStringView text, ObjectPath* out) {
   constexpr HRESULT kBad = WBEM_E_INVALID_OBJECT_PATH;
   ObjectPath r;
@@ -275,12 +277,14 @@ HRESULT Parse(OleStringView text, ObjectPath* out) {
 
 }  // namespace
 
+// Thread: any.
 KeyLiteral KeyLiteral::MakeString(OleStringView s) {
   KeyLiteral k;
   k.kind = Kind::String;
   k.text.assign(s);
   return k;
 }
+// Thread: any.
 KeyLiteral KeyLiteral::MakeInteger(bool negative, uint64_t magnitude) {
   KeyLiteral k;
   k.kind = Kind::Integer;
@@ -288,18 +292,22 @@ KeyLiteral KeyLiteral::MakeInteger(bool negative, uint64_t magnitude) {
   k.magnitude = magnitude;
   return k;
 }
+// Thread: any.
 KeyLiteral KeyLiteral::MakeSigned(int64_t v) {
   const uint64_t mag = v < 0 ? uint64_t{0} - static_cast<uint64_t>(v)
                              : static_cast<uint64_t>(v);
   return MakeInteger(v < 0, mag);
 }
+// Thread: any.
 KeyLiteral KeyLiteral::MakeUnsigned(uint64_t v) { return MakeInteger(false, v); }
+// Thread: any.
 KeyLiteral KeyLiteral::MakeReal(double v) {
   KeyLiteral k;
   k.kind = Kind::Real;
   k.real = v;
   return k;
 }
+// Thread: any.
 KeyLiteral KeyLiteral::MakeBoolean(bool v) {
   KeyLiteral k;
   k.kind = Kind::Boolean;
@@ -307,6 +315,7 @@ KeyLiteral KeyLiteral::MakeBoolean(bool v) {
   return k;
 }
 
+// Thread: any.
 bool operator==(const KeyLiteral& a, const KeyLiteral& b) {
   if (a.kind != b.kind) return false;
   switch (a.kind) {
@@ -319,10 +328,12 @@ bool operator==(const KeyLiteral& a, const KeyLiteral& b) {
   return false;
 }
 
+// Thread: any.
 bool operator==(const KeyBinding& a, const KeyBinding& b) {
   return a.name == b.name && a.value == b.value;
 }
 
+// Thread: any.
 bool operator==(const ObjectPath& a, const ObjectPath& b) {
   return a.server == b.server && a.namespaceSegments == b.namespaceSegments &&
          a.className == b.className && a.singleton == b.singleton &&
