@@ -17,6 +17,19 @@ function truthy(value) {
   return value !== undefined && value !== '' && value !== 'false' && value !== '0';
 }
 
+// Loads `file` in a child process. LD_BIND_NOW makes the dynamic loader resolve
+// every symbol up front on Linux, so a link gap fails here and not at the
+// first call.
+function loadError(file) {
+  const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(file)})`], {
+    env: { ...process.env, LD_BIND_NOW: '1' },
+    encoding: 'utf8',
+  });
+  if (r.status === 0) return null;
+  const lines = `${r.stderr || ''}${r.error ? r.error.message : ''}`.split('\n');
+  return lines.find((l) => /Error/.test(l)) || lines.find(Boolean) || `exit ${r.status ?? r.signal}`;
+}
+
 function usableBinary() {
   let file;
   try {
@@ -24,13 +37,10 @@ function usableBinary() {
   } catch {
     return null; // nothing found for this platform/arch
   }
-  try {
-    require(file);
-    return file;
-  } catch (err) {
-    console.error(`wmi-put: ${path.relative(root, file)} does not load (${err.message.split('\n')[0]}); building from source`);
-    return null;
-  }
+  const error = loadError(file);
+  if (error === null) return file;
+  console.error(`wmi-put: ${path.relative(root, file)} does not load (${error}); building from source`);
+  return null;
 }
 
 function build() {
@@ -45,7 +55,14 @@ function build() {
     console.error(`wmi-put: cannot run cmake-js: ${result.error.message}`);
     return 1;
   }
-  return result.status === null ? 1 : result.status;
+  if (result.status !== 0) return result.status === null ? 1 : result.status;
+  const built = path.join(root, 'build', 'Release', 'wmi_put.node');
+  const error = fs.existsSync(built) ? loadError(built) : 'not produced by the build';
+  if (error !== null) {
+    console.error(`wmi-put: the freshly built ${path.relative(root, built)} does not load: ${error}`);
+    return 1;
+  }
+  return 0;
 }
 
 if (!truthy(process.env.npm_config_build_from_source) && !process.argv.includes('--build-from-source')) {
