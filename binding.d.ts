@@ -187,8 +187,8 @@ export interface NativeSetupHooks {
   dateTimeClass: abstract new (...args: never[]) => object;
   intervalClass: abstract new (...args: never[]) => object;
   /** Factories used on output. */
-  makeDateTime: (dmtf: string) => object;
-  makeInterval: (dmtf: string) => object;
+  makeDateTime: (dmtf: string) => unknown;
+  makeInterval: (dmtf: string) => unknown;
 }
 
 export interface Binding {

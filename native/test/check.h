@@ -34,8 +34,8 @@ class Failure : public std::runtime_error {
 template <class T>
 std::string Show(const T& v) {
   std::ostringstream os;
-  if constexpr (std::is_same_v<T, std::u16string>) {
-    for (char16_t c : v) os << (c < 128 ? static_cast<char>(c) : '?');
+  if constexpr (std::is_same_v<T, std::u16string> || std::is_same_v<T, std::wstring>) {
+    for (auto c : v) os << (c < 128 ? static_cast<char>(c) : '?');
   } else if constexpr (std::is_integral_v<T> && sizeof(T) >= 4) {
     os << v << " (0x" << std::hex << static_cast<uint64_t>(v) << ")";
   } else if constexpr (std::is_enum_v<T>) {
