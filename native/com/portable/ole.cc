@@ -159,17 +159,23 @@ HRESULT ElementPtr(SAFEARRAY* sa, const LONG* rgIndices, char** out) noexcept {
 
 // ---- VARIANT ----
 
-// DISP_E_BADVARTYPE for a VARTYPE that cannot be held in a VARIANT (oleaut32's rules, minus the
-// record and decimal members this subset does not model beyond a bitwise copy).
+// DISP_E_BADVARTYPE for a VARTYPE that cannot be held in a VARIANT. Same rule as oleaut32 (as
+// observed under Wine), except that VT_RECORD and VT_CLSID, which this subset does not model,
+// are rejected too.
 // Thread: any.
 HRESULT ValidateVariantType(VARTYPE vt) noexcept {
   const VARTYPE extra = vt & ~VT_TYPEMASK;
   const VARTYPE base = vt & VT_TYPEMASK;
-  if (extra & ~(VT_ARRAY | VT_BYREF)) return DISP_E_BADVARTYPE;
-  if (base == 15 || base > VT_UINT) return DISP_E_BADVARTYPE;
-  if ((base == VT_EMPTY || base == VT_NULL) && extra) return DISP_E_BADVARTYPE;
-  if (base == VT_VARIANT && !extra) return DISP_E_BADVARTYPE;
+  if (extra & (VT_VECTOR | VT_RESERVED)) return DISP_E_BADVARTYPE;
+  if (base >= VT_VOID || base == 15) return DISP_E_BADVARTYPE;
+  if ((extra & (VT_BYREF | VT_ARRAY)) && base <= VT_NULL) return DISP_E_BADVARTYPE;
   return S_OK;
+}
+
+// A copy of b; NULL gives an allocated empty string, as in oleaut32.
+// Thread: any.
+BSTR CopyBstr(BSTR b) noexcept {
+  return SysAllocStringByteLen(reinterpret_cast<LPCSTR>(b), SysStringByteLen(b));
 }
 
 }  // namespace
@@ -248,10 +254,9 @@ HRESULT VariantClear(VARIANTARG* pvarg) {
   const VARTYPE vt = pvarg->vt;
   if (!(vt & VT_BYREF)) {
     if (vt & VT_ARRAY) {
-      if (pvarg->parray) {
-        hr = SafeArrayDestroy(pvarg->parray);
-        if (FAILED(hr)) return hr;
-      }
+      // A locked array is reported (DISP_E_ARRAYISLOCKED) but the VARIANT is still emptied, as
+      // oleaut32 does; the array is then owned by whoever holds the lock.
+      if (pvarg->parray) hr = SafeArrayDestroy(pvarg->parray);
     } else if (vt == VT_BSTR) {
       SysFreeString(pvarg->bstrVal);
     } else if (vt == VT_UNKNOWN || vt == VT_DISPATCH) {
@@ -260,7 +265,7 @@ HRESULT VariantClear(VARIANTARG* pvarg) {
   }
   pvarg->vt = VT_EMPTY;
   pvarg->llVal = 0;
-  return S_OK;
+  return hr;
 }
 
 // Thread: any.
@@ -281,11 +286,8 @@ HRESULT VariantCopy(VARIANTARG* pvargDest, VARIANTARG* pvargSrc) {
         if (FAILED(hr)) return hr;
       }
     } else if (vt == VT_BSTR) {
-      if (pvargSrc->bstrVal) {
-        copy.bstrVal = SysAllocStringByteLen(reinterpret_cast<LPCSTR>(pvargSrc->bstrVal),
-                                             SysStringByteLen(pvargSrc->bstrVal));
-        if (!copy.bstrVal) return E_OUTOFMEMORY;
-      }
+      copy.bstrVal = CopyBstr(pvargSrc->bstrVal);
+      if (!copy.bstrVal) return E_OUTOFMEMORY;
     } else if (vt == VT_UNKNOWN || vt == VT_DISPATCH) {
       if (copy.punkVal) copy.punkVal->AddRef();
     }
@@ -410,13 +412,12 @@ HRESULT SafeArrayGetElement(SAFEARRAY* psa, LONG* rgIndices, void* pv) {
   if (psa->fFeatures & FADF_VARIANT) {
     hr = VariantCopy(static_cast<VARIANT*>(pv), reinterpret_cast<VARIANT*>(p));
   } else if (psa->fFeatures & FADF_BSTR) {
-    BSTR src = *reinterpret_cast<BSTR*>(p);
-    BSTR copy = nullptr;
-    if (src) {
-      copy = SysAllocStringByteLen(reinterpret_cast<LPCSTR>(src), SysStringByteLen(src));
-      if (!copy) hr = E_OUTOFMEMORY;
+    BSTR copy = CopyBstr(*reinterpret_cast<BSTR*>(p));
+    if (copy) {
+      *static_cast<BSTR*>(pv) = copy;
+    } else {
+      hr = E_OUTOFMEMORY;
     }
-    if (SUCCEEDED(hr)) *static_cast<BSTR*>(pv) = copy;
   } else if (psa->fFeatures & (FADF_UNKNOWN | FADF_DISPATCH)) {
     IUnknown* u = *reinterpret_cast<IUnknown**>(p);
     if (u) u->AddRef();
@@ -441,13 +442,10 @@ HRESULT SafeArrayPutElement(SAFEARRAY* psa, LONG* rgIndices, void* pv) {
   if (psa->fFeatures & FADF_VARIANT) {
     hr = VariantCopy(reinterpret_cast<VARIANT*>(p), static_cast<VARIANT*>(pv));
   } else if (psa->fFeatures & FADF_BSTR) {
-    BSTR src = static_cast<BSTR>(pv);
-    BSTR copy = nullptr;
-    if (src) {
-      copy = SysAllocStringByteLen(reinterpret_cast<LPCSTR>(src), SysStringByteLen(src));
-      if (!copy) hr = E_OUTOFMEMORY;
-    }
-    if (SUCCEEDED(hr)) {
+    BSTR copy = CopyBstr(static_cast<BSTR>(pv));
+    if (!copy) {
+      hr = E_OUTOFMEMORY;
+    } else {
       BSTR* slot = reinterpret_cast<BSTR*>(p);
       SysFreeString(*slot);
       *slot = copy;
