@@ -1,6 +1,7 @@
 // Tests of the COM ABI runtime (portable BSTR/VARIANT/SAFEARRAY; on Windows the same checks run
 // against oleaut32) and of the RAII wrappers in com/raii.h.
 #include <cstring>
+#include <thread>
 
 #include "check.h"
 #include "com/raii.h"
@@ -694,4 +695,87 @@ WP_TEST("raii: SafeArray of VARIANT and of IUnknown through the wrapper") {
     CHECK_HR(SafeArray().Put(0, nullptr), E_INVALIDARG);
   }
   CHECK_EQ(u.refs, 1u);
+}
+
+WP_TEST("ole: SafeArray argument errors and DestroyData while locked") {
+  VARTYPE vt = 0;
+  void* data = nullptr;
+  CHECK_HR(SafeArrayGetVartype(nullptr, &vt), E_INVALIDARG);
+  CHECK_HR(SafeArrayAccessData(nullptr, &data), E_INVALIDARG);
+  CHECK_HR(SafeArrayUnaccessData(nullptr), E_INVALIDARG);
+  CHECK_EQ(SafeArrayGetDim(nullptr), 0u);
+  CHECK_EQ(SafeArrayGetElemsize(nullptr), 0u);
+  SAFEARRAY* sa = SafeArrayCreateVector(VT_BSTR, 0, 1);
+  LONG i = 0;
+  CHECK_HR(SafeArrayLock(sa), S_OK);
+  Bstr s(OLESTR("locked"));
+  CHECK_HR(SafeArrayPutElement(sa, &i, s.get()), S_OK);  // element access works while locked
+  CHECK_HR(SafeArrayDestroyData(sa), DISP_E_ARRAYISLOCKED);
+  CHECK_HR(SafeArrayUnlock(sa), S_OK);
+  BSTR out = nullptr;
+  CHECK_HR(SafeArrayGetElement(sa, &i, &out), S_OK);
+  CHECK(ToOleString(out) == OleString(OLESTR("locked")));
+  SysFreeString(out);
+  CHECK_HR(SafeArrayDestroy(sa), S_OK);
+}
+
+WP_TEST("ole: SafeArrayGetElement of a NULL BSTR element gives NULL") {
+  SAFEARRAY* sa = SafeArrayCreateVector(VT_BSTR, 0, 1);
+  LONG i = 0;
+  BSTR out = reinterpret_cast<BSTR>(&i);
+  CHECK_HR(SafeArrayGetElement(sa, &i, &out), S_OK);
+  CHECK(out == nullptr);
+  CHECK_HR(SafeArrayDestroy(sa), S_OK);
+}
+
+WP_TEST("ole: VT_DISPATCH values are reference-counted like VT_UNKNOWN") {
+  class CountedDispatch : public IDispatch {
+   public:
+    HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void** ppv) noexcept override {
+      *ppv = nullptr;
+      return E_NOINTERFACE;
+    }
+    ULONG STDMETHODCALLTYPE AddRef() noexcept override { return ++refs; }
+    ULONG STDMETHODCALLTYPE Release() noexcept override { return --refs; }
+#ifdef _WIN32
+    HRESULT STDMETHODCALLTYPE GetTypeInfoCount(UINT*) noexcept override { return E_NOTIMPL; }
+    HRESULT STDMETHODCALLTYPE GetTypeInfo(UINT, LCID, ITypeInfo**) noexcept override {
+      return E_NOTIMPL;
+    }
+    HRESULT STDMETHODCALLTYPE GetIDsOfNames(REFIID, LPOLESTR*, UINT, LCID,
+                                            DISPID*) noexcept override {
+      return E_NOTIMPL;
+    }
+    HRESULT STDMETHODCALLTYPE Invoke(DISPID, REFIID, LCID, WORD, DISPPARAMS*, VARIANT*,
+                                     EXCEPINFO*, UINT*) noexcept override {
+      return E_NOTIMPL;
+    }
+#endif
+    ULONG refs = 1;
+  } disp;
+  VARIANT a, b;
+  VariantInit(&a);
+  VariantInit(&b);
+  a.vt = VT_DISPATCH;
+  a.pdispVal = &disp;
+  CHECK_HR(VariantCopy(&b, &a), S_OK);
+  CHECK_EQ(disp.refs, 2u);
+  CHECK_HR(VariantClear(&b), S_OK);
+  CHECK_EQ(disp.refs, 1u);
+  a.vt = VT_EMPTY;
+}
+
+WP_TEST("ole: SafeArray lock counting is atomic across threads") {
+  SAFEARRAY* sa = SafeArrayCreateVector(VT_I4, 0, 1);
+  auto work = [sa] {
+    for (int i = 0; i < 20000; ++i) {
+      SafeArrayLock(sa);
+      SafeArrayUnlock(sa);
+    }
+  };
+  std::thread t1(work), t2(work);
+  t1.join();
+  t2.join();
+  CHECK_EQ(sa->cLocks, 0u);
+  CHECK_HR(SafeArrayDestroy(sa), S_OK);
 }

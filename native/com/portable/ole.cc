@@ -412,11 +412,13 @@ HRESULT SafeArrayGetElement(SAFEARRAY* psa, LONG* rgIndices, void* pv) {
   if (psa->fFeatures & FADF_VARIANT) {
     hr = VariantCopy(static_cast<VARIANT*>(pv), reinterpret_cast<VARIANT*>(p));
   } else if (psa->fFeatures & FADF_BSTR) {
-    BSTR copy = CopyBstr(*reinterpret_cast<BSTR*>(p));
-    if (copy) {
-      *static_cast<BSTR*>(pv) = copy;
-    } else {
+    // A NULL element is returned as NULL (whereas PutElement stores NULL as an empty string).
+    BSTR src = *reinterpret_cast<BSTR*>(p);
+    BSTR copy = src ? CopyBstr(src) : nullptr;
+    if (src && !copy) {
       hr = E_OUTOFMEMORY;
+    } else {
+      *static_cast<BSTR*>(pv) = copy;
     }
   } else if (psa->fFeatures & (FADF_UNKNOWN | FADF_DISPATCH)) {
     IUnknown* u = *reinterpret_cast<IUnknown**>(p);
