@@ -1,0 +1,377 @@
+#include <new>
+#include <unordered_set>
+
+#include "client/backend.h"
+#include "client/coerce.h"
+#include "client/connection_impl.h"
+#include "client/context_builder.h"
+#include "client/counters.h"
+#include "client/object_builder.h"
+
+namespace wmiput::client {
+
+using com::Bstr;
+using com::ComPtr;
+
+ClientCounters GetClientCounters() noexcept {
+  ClientCounters c;
+  c.sinks = live::sinks.load(std::memory_order_relaxed);
+  c.operations = live::operations.load(std::memory_order_relaxed);
+  c.cachedClasses = live::cachedClasses.load(std::memory_order_relaxed);
+  c.connections = live::connections.load(std::memory_order_relaxed);
+  return c;
+}
+
+// Thread: JS.
+std::shared_ptr<Connection> Connection::Open(ConnectOptions options, Doorbell doorbell) {
+  auto impl = std::make_shared<ConnectionImpl>(std::move(options), std::move(doorbell));
+  impl->Start();
+  return impl;
+}
+
+ConnectionImpl::ConnectionImpl(ConnectOptions options, Doorbell doorbell)
+    : options_(std::move(options)), queue_(std::move(doorbell), options_.perEventDelivery) {
+  live::connections.fetch_add(1, std::memory_order_relaxed);
+}
+
+ConnectionImpl::~ConnectionImpl() {
+  Close();
+  live::connections.fetch_sub(1, std::memory_order_relaxed);
+}
+
+// Thread: JS.
+void ConnectionImpl::Start() {
+  try {
+    worker_ = std::thread([this] { Run(); });
+  } catch (...) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closed_ = true;
+    }
+    CompleteHere(0, WBEM_E_OUT_OF_MEMORY, {}, ToOle("could not start the COM worker thread"));
+  }
+}
+
+// Thread: JS.
+void ConnectionImpl::Submit(std::vector<OpRequest> requests) {
+  if (requests.empty()) return;
+  std::unique_lock<std::mutex> lock(mutex_);
+  inFlight_.fetch_add(requests.size(), std::memory_order_relaxed);
+  live::operations.fetch_add(static_cast<int64_t>(requests.size()), std::memory_order_relaxed);
+  if (closed_) {
+    lock.unlock();
+    // The doorbell is not rung after Close: the caller drains directly.
+    for (const auto& r : requests)
+      CompleteHere(r.id, WBEM_E_CALL_CANCELLED, {}, ToOle("the connection is closed"), false);
+    return;
+  }
+  bool wasEmpty = requests_.empty();
+  if (wasEmpty) {
+    requests_ = std::move(requests);
+  } else {
+    for (auto& r : requests) requests_.push_back(std::move(r));
+  }
+  lock.unlock();
+  if (wasEmpty) cv_.notify_one();
+}
+
+// Thread: JS.
+void ConnectionImpl::Cancel(uint32_t id) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (closed_) return;
+    cancels_.push_back(id);
+  }
+  cv_.notify_one();
+}
+
+// Thread: JS.
+size_t ConnectionImpl::Drain(std::vector<Completion>* out, size_t max) {
+  return queue_.Drain(out, max);
+}
+
+// Thread: JS.
+void ConnectionImpl::Close() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    closed_ = true;
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+// Thread: any.
+size_t ConnectionImpl::InFlight() const { return inFlight_.load(std::memory_order_relaxed); }
+
+// Thread: any.
+void ConnectionImpl::Finished() noexcept {
+  live::operations.fetch_sub(1, std::memory_order_relaxed);
+  std::lock_guard<std::mutex> lock(mutex_);
+  inFlight_.fetch_sub(1, std::memory_order_relaxed);
+  cv_.notify_all();
+}
+
+// Thread: any (sink threads).
+void ConnectionImpl::OnProgress(Completion&& c) noexcept {
+  try {
+    queue_.Push(std::move(c));
+  } catch (...) {
+    // A lost progress/batch record: the final completion still arrives.
+  }
+}
+
+// Thread: any (sink threads, or the COM worker for local completions).
+void ConnectionImpl::OnFinal(Completion&& c) noexcept {
+  ComPtr<ObjectSink> sink;  // released after the lock, outside the map
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = active_.find(c.id);
+    if (it != active_.end()) {
+      if (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass)
+        classGeneration_.fetch_add(1, std::memory_order_relaxed);
+      sink = std::move(it->second.sink);
+      active_.erase(it);
+    }
+  }
+  try {
+    queue_.Push(std::move(c));
+  } catch (...) {
+    try {
+      Completion minimal;
+      minimal.id = c.id;
+      minimal.hr = WBEM_E_OUT_OF_MEMORY;
+      queue_.Push(std::move(minimal));
+    } catch (...) {
+    }
+  }
+  Finished();
+}
+
+// Thread: any.
+void ConnectionImpl::CompleteHere(uint32_t id, HRESULT hr, OleString property,
+                                  OleString message, bool ring) noexcept {
+  try {
+    Completion c;
+    c.id = id;
+    c.type = Completion::Type::kDone;
+    c.hr = hr;
+    c.property = std::move(property);
+    c.message = std::move(message);
+    queue_.Push(std::move(c), ring);
+  } catch (...) {
+  }
+  if (id != 0) Finished();
+}
+
+// Thread: COM worker.
+void ConnectionImpl::Run() noexcept {
+#ifdef _WIN32
+  HRESULT coInit = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
+#endif
+  OleString message;
+  connectHr_ = OpenServices(options_, services_.put(), &message);
+  if (SUCCEEDED(connectHr_) && !services_) connectHr_ = WBEM_E_FAILED;
+  CompleteHere(0, connectHr_, {}, std::move(message));
+
+  std::vector<OpRequest> requests;
+  std::vector<uint32_t> cancels;
+  for (;;) {
+    bool stopping;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      cv_.wait(lock, [&] { return stop_ || !requests_.empty() || !cancels_.empty(); });
+      requests.swap(requests_);
+      cancels.swap(cancels_);
+      stopping = stop_;
+    }
+    Process(requests, cancels, stopping);
+    requests.clear();
+    cancels.clear();
+    if (stopping) break;
+  }
+  Shutdown();
+#ifdef _WIN32
+  if (SUCCEEDED(coInit)) CoUninitialize();
+#endif
+}
+
+// Thread: COM worker.
+void ConnectionImpl::Process(std::vector<OpRequest>& requests, std::vector<uint32_t>& cancels,
+                             bool stopping) noexcept {
+  std::unordered_set<uint32_t> cancelled;
+  try {
+    cancelled.insert(cancels.begin(), cancels.end());
+  } catch (...) {
+  }
+  for (OpRequest& req : requests) {
+    if (stopping || cancelled.erase(req.id)) {
+      CompleteHere(req.id, WBEM_E_CALL_CANCELLED, {},
+                   ToOle(stopping ? "the connection was closed before the operation started"
+                                  : "cancelled before the operation started"));
+      continue;
+    }
+    StartOp(req);
+  }
+  for (uint32_t id : cancelled) {
+    ComPtr<ObjectSink> sink;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = active_.find(id);
+      if (it != active_.end()) sink = it->second.sink;
+    }
+    // Never under mutex_: the server may deliver the cancelled status from
+    // inside CancelAsyncCall.
+    if (sink && !sink->Completed() && services_) services_->CancelAsyncCall(sink.get());
+  }
+}
+
+// Thread: COM worker.
+HRESULT ConnectionImpl::Call(const OpRequest& req, IWbemClassObject* obj, IWbemContext* ctx,
+                             IWbemObjectSink* sink) noexcept {
+  try {
+    switch (req.kind) {
+      case OpKind::kPutInstance:
+        return services_->PutInstanceAsync(obj, req.flags, ctx, sink);
+      case OpKind::kPutClass:
+        return services_->PutClassAsync(obj, req.flags, ctx, sink);
+      case OpKind::kGetObject: {
+        Bstr path{req.path};
+        return services_->GetObjectAsync(path.get(), req.flags, ctx, sink);
+      }
+      case OpKind::kGetClass: {
+        Bstr path{req.className};
+        return services_->GetObjectAsync(path.get(), req.flags, ctx, sink);
+      }
+      case OpKind::kDeleteInstance: {
+        Bstr path{req.path};
+        return services_->DeleteInstanceAsync(path.get(), req.flags, ctx, sink);
+      }
+      case OpKind::kDeleteClass: {
+        Bstr name{req.className};
+        return services_->DeleteClassAsync(name.get(), req.flags, ctx, sink);
+      }
+      case OpKind::kEnumInstances: {
+        Bstr name{req.className};
+        long flags = req.flags | (req.deep ? WBEM_FLAG_DEEP : WBEM_FLAG_SHALLOW);
+        return services_->CreateInstanceEnumAsync(name.get(), flags, ctx, sink);
+      }
+      case OpKind::kEnumClasses: {
+        Bstr name;
+        if (!req.className.empty()) name = Bstr(req.className);
+        long flags = req.flags | (req.deep ? WBEM_FLAG_DEEP : WBEM_FLAG_SHALLOW);
+        return services_->CreateClassEnumAsync(name.get(), flags, ctx, sink);
+      }
+    }
+    return WBEM_E_INVALID_PARAMETER;
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+// Thread: COM worker.
+void ConnectionImpl::StartOp(OpRequest& req) noexcept {
+  try {
+    if (!services_) {
+      CompleteHere(req.id, connectHr_, {}, ToOle("the connection could not be opened"));
+      return;
+    }
+    uint64_t generation = classGeneration_.load(std::memory_order_relaxed);
+    if (generation != seenGeneration_) {
+      cache_.Clear();
+      seenGeneration_ = generation;
+    }
+
+    ComPtr<IWbemContext> ctx;
+    OleString badName, why;
+    HRESULT hr = BuildContext(options_.backend, req.context, &ctx, &badName, &why);
+    if (FAILED(hr)) {
+      CompleteHere(req.id, hr, {}, ToOle("context value ") + badName + ToOle(": ") + why);
+      return;
+    }
+
+    ComPtr<IWbemClassObject> obj;
+    BuildFault fault;
+    ObjectBuilder builder(services_.get(), &cache_);
+    ObjectSink::Mode mode = ObjectSink::Mode::kPut;
+    switch (req.kind) {
+      case OpKind::kPutInstance:
+        hr = builder.BuildInstance(req.className, req.properties, &obj, &fault);
+        break;
+      case OpKind::kPutClass:
+        cache_.Clear();
+        if (!req.classSpec) {
+          fault.hr = hr = WBEM_E_INVALID_PARAMETER;
+          fault.message = ToOle("no class definition");
+          break;
+        }
+        hr = builder.BuildClass(*req.classSpec, &obj, &fault);
+        break;
+      case OpKind::kDeleteClass:
+        cache_.Clear();
+        break;
+      case OpKind::kGetObject:
+      case OpKind::kGetClass:
+        mode = ObjectSink::Mode::kSingle;
+        break;
+      case OpKind::kEnumInstances:
+      case OpKind::kEnumClasses:
+        mode = ObjectSink::Mode::kStream;
+        break;
+      case OpKind::kDeleteInstance:
+        break;
+    }
+    if (FAILED(hr)) {
+      CompleteHere(req.id, fault.hr, std::move(fault.property), std::move(fault.message));
+      return;
+    }
+
+    ComPtr<ObjectSink> sink = ObjectSink::Create(req.id, mode, this);
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      active_[req.id] = Active{sink, req.kind};
+    }
+    hr = Call(req, obj.get(), ctx.get(), sink.get());
+    if (FAILED(hr)) {
+      // §1.5: a failing call completes the operation now; the sink is unused.
+      if (sink->Abandon()) {
+        {
+          std::lock_guard<std::mutex> lock(mutex_);
+          active_.erase(req.id);
+        }
+        CompleteHere(req.id, hr, {}, {});
+      }
+    }
+  } catch (const std::bad_alloc&) {
+    CompleteHere(req.id, WBEM_E_OUT_OF_MEMORY, {}, {});
+  } catch (...) {
+    CompleteHere(req.id, WBEM_E_FAILED, {}, {});
+  }
+}
+
+// Thread: COM worker.
+void ConnectionImpl::Shutdown() noexcept {
+  std::vector<ComPtr<ObjectSink>> sinks;
+  try {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (auto& [id, active] : active_) sinks.push_back(active.sink);
+  } catch (...) {
+  }
+  for (auto& sink : sinks)
+    if (services_ && !sink->Completed()) services_->CancelAsyncCall(sink.get());
+  {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait_for(lock, kCloseTimeout, [&] { return active_.empty(); });
+  }
+  // The server never answered: complete locally; the sinks are detached, so
+  // a late callback does nothing.
+  for (auto& sink : sinks)
+    sink->CompleteLocally(WBEM_E_CALL_CANCELLED, ToOle("the server did not answer the cancel"));
+  sinks.clear();
+  cache_.Clear();
+  services_.reset();
+}
+
+}  // namespace wmiput::client
