@@ -1,0 +1,129 @@
+// One accepted asynchronous operation of the embedded server and the rules of
+// wmi-put-semantics.md §1.5, §3.3, §3.4:
+//   - the sink is AddRef'd only once the call is accepted (Start succeeded);
+//   - exactly one SetStatus(WBEM_STATUS_COMPLETE, ...) per operation, then
+//     the sink is released and nothing else is called;
+//   - one callback at a time per operation (a per-operation delivery mutex);
+//   - the final-status latch: completion and cancellation race for it, the
+//     winner delivers, the loser does nothing;
+//   - a failing HRESULT from Indicate cancels the operation (CALL_CANCELLED);
+//   - CancelAsyncCall cancels every pending call made with that sink and
+//     delivers SetStatus(CALL_CANCELLED) before returning, except when it is
+//     called from inside a sink callback: then the thread that is delivering
+//     finishes its callback and sends the cancellation right after it (no
+//     callback nested in a callback of the same operation, no deadlock).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "com/raii.h"
+#include "embedded/executor.h"
+#include "embedded/model.h"
+
+namespace wmiput::embedded {
+
+// Where an operation body reports its results. Implemented by AsyncCall (sink
+// delivery on an executor thread) and by the synchronous collectors of
+// services.cc.
+class Delivery {
+ public:
+  virtual ~Delivery() = default;
+  // Delivers objects (enumerations, GetObject). false = stop producing: the
+  // operation was cancelled or the receiver failed.
+  virtual bool Indicate(long count, IWbemClassObject** objects) noexcept = 0;
+  // The final status; only the first call (or a cancellation) counts.
+  virtual void Complete(HRESULT hr, const OleString* param,
+                        IWbemClassObject* status) noexcept = 0;
+  // True once the operation no longer needs results.
+  virtual bool Finished() const noexcept = 0;
+};
+
+// The body of an operation: does the work and reports to the Delivery,
+// ending with Complete.
+using OpBody = std::function<void(Delivery&)>;
+
+class AsyncCall;
+
+// The pending asynchronous calls of one IWbemServices, for CancelAsyncCall.
+class CallRegistry {
+ public:
+  CallRegistry() = default;
+  CallRegistry(const CallRegistry&) = delete;
+  CallRegistry& operator=(const CallRegistry&) = delete;
+
+  // Thread: any. Cancels every pending call made with `sink`. S_OK, or
+  // WBEM_E_NOT_FOUND when no pending call used it.
+  HRESULT CancelAll(IWbemObjectSink* sink) noexcept;
+  // Thread: any.
+  size_t PendingCount() const noexcept;
+
+ private:
+  friend class AsyncCall;
+  void Add(AsyncCall* call) noexcept;
+  void Remove(AsyncCall* call) noexcept;
+
+  mutable std::mutex mu_;
+  AsyncCall* head_ = nullptr;
+  size_t count_ = 0;
+};
+
+class AsyncCall final : public Task, public Delivery {
+ public:
+  // Thread: any. Accepts an operation: AddRefs `sink`, registers the call in
+  // `registry` and queues `body` on `executor`. On failure (E_OUTOFMEMORY,
+  // WBEM_E_SHUTTING_DOWN) nothing is kept and the sink is untouched.
+  static HRESULT Start(const std::shared_ptr<CallRegistry>& registry, IWbemObjectSink* sink,
+                       OpBody body, Executor& executor, DeliveryMode mode,
+                       std::chrono::microseconds latency) noexcept;
+
+  // Task. Thread: executor worker.
+  void Run() noexcept override;
+  void Done() noexcept override { Release(); }
+
+  // Delivery. Thread: executor worker (the one running the body).
+  bool Indicate(long count, IWbemClassObject** objects) noexcept override;
+  void Complete(HRESULT hr, const OleString* param, IWbemClassObject* status) noexcept override;
+  bool Finished() const noexcept override { return final_.load(std::memory_order_acquire); }
+
+  // Thread: any (CancelAsyncCall, possibly from inside a sink callback).
+  void Cancel() noexcept;
+
+  void AddRef() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void Release() noexcept;
+
+ private:
+  friend class CallRegistry;
+  AsyncCall(std::shared_ptr<CallRegistry> registry, IWbemObjectSink* sink, OpBody body);
+  ~AsyncCall() override;
+
+  // With deliver_ held: sends SetStatus and hands back the sink reference for
+  // Finish (to be released after unlocking).
+  com::ComPtr<IWbemObjectSink> SendFinalLocked(HRESULT hr, const OleString* param,
+                                               IWbemClassObject* status) noexcept;
+  // With deliver_ held: delivers a pending cancellation, if any.
+  com::ComPtr<IWbemObjectSink> SendDeferredLocked() noexcept;
+  // After unlocking deliver_: a cancellation raised meanwhile is delivered.
+  com::ComPtr<IWbemObjectSink> SendDeferredAfterUnlock() noexcept;
+  // Releases the sink, unregisters, counts the call as finished.
+  void Finish(com::ComPtr<IWbemObjectSink> sink) noexcept;
+
+  std::atomic<int> refs_{1};
+  std::shared_ptr<CallRegistry> registry_;
+  IWbemObjectSink* const sinkKey_;        // identity for CancelAsyncCall
+  com::ComPtr<IWbemObjectSink> sink_;     // guarded by deliver_
+  OpBody body_;
+  std::atomic<bool> final_{false};        // the final-status latch
+  std::atomic<bool> deferredCancel_{false};
+  std::mutex deliver_;                    // one callback at a time
+  std::atomic<std::thread::id> deliveringThread_{};
+  // Registry links (guarded by the registry's mutex).
+  AsyncCall* regPrev_ = nullptr;
+  AsyncCall* regNext_ = nullptr;
+  bool registered_ = false;
+};
+
+}  // namespace wmiput::embedded

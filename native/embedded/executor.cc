@@ -1,0 +1,182 @@
+#include "embedded/executor.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <random>
+#include <system_error>
+#include <thread>
+#include <vector>
+
+namespace wmiput::embedded {
+
+struct Executor::Lane {
+  explicit Lane(int threads) : threadsWanted(threads) {}
+  const int threadsWanted;
+  std::mutex mu;
+  std::condition_variable cv;
+  Task* head = nullptr;
+  Task* tail = nullptr;
+  size_t queued = 0;
+  std::vector<std::thread> workers;
+  int waiting = 0;       // workers blocked in cv.wait
+  int running = 0;       // workers inside a task
+  int wakesPending = 0;  // notifications not yet consumed by a worker
+  bool stop = false;
+};
+
+namespace {
+
+thread_local const void* tlsLane = nullptr;
+
+// Thread: executor worker.
+void SpinFor(std::chrono::microseconds d) {
+  const auto until = std::chrono::steady_clock::now() + d;
+  while (std::chrono::steady_clock::now() < until) std::this_thread::yield();
+}
+
+// Thread: executor worker.
+std::chrono::microseconds ChaosDelay() {
+  thread_local std::minstd_rand rng(static_cast<unsigned>(
+      std::hash<std::thread::id>()(std::this_thread::get_id()) ^
+      static_cast<size_t>(std::chrono::steady_clock::now().time_since_epoch().count())));
+  return std::chrono::microseconds(std::uniform_int_distribution<int>(0, 50)(rng));
+}
+
+}  // namespace
+
+namespace {
+
+class FunctionTask final : public Task {
+ public:
+  explicit FunctionTask(std::function<void()> fn) : fn_(std::move(fn)) {}
+  // Thread: executor worker.
+  void Run() noexcept override {
+    try {
+      fn_();
+    } catch (...) {
+    }
+  }
+
+ private:
+  std::function<void()> fn_;
+};
+
+}  // namespace
+
+Executor::Executor(int poolThreads)
+    : poolThreads_(poolThreads > 0
+                       ? poolThreads
+                       : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 4)),
+      pool_(std::make_shared<Lane>(poolThreads_)),
+      ordered_(std::make_shared<Lane>(1)) {}
+
+// Thread: any (possibly one of this executor's workers).
+Executor::~Executor() {
+  for (auto* lane : {&pool_, &ordered_}) {
+    std::shared_ptr<Lane>& l = *lane;
+    {
+      std::lock_guard<std::mutex> lk(l->mu);
+      l->stop = true;
+    }
+    l->cv.notify_all();
+    for (std::thread& t : l->workers) {
+      if (t.get_id() == std::this_thread::get_id()) {
+        t.detach();  // we are this worker: it exits after the current task
+      } else if (t.joinable()) {
+        t.join();
+      }
+    }
+  }
+}
+
+// Thread: any.
+HRESULT Executor::Submit(Task* task, DeliveryMode mode,
+                         std::chrono::microseconds latency) noexcept {
+  if (!task) return E_POINTER;
+  const std::shared_ptr<Lane>& lane = mode == DeliveryMode::kOrdered ? ordered_ : pool_;
+  task->next_ = nullptr;
+  task->delay_ = latency;
+  task->chaos_ = mode == DeliveryMode::kChaos;
+  bool wake = false;
+  {
+    std::lock_guard<std::mutex> lk(lane->mu);
+    if (lane->stop) return WBEM_E_SHUTTING_DOWN;
+    if (lane->workers.empty()) {
+      try {
+        lane->workers.reserve(static_cast<size_t>(lane->threadsWanted));
+        for (int i = 0; i < lane->threadsWanted; ++i) {
+          std::shared_ptr<Lane> self = lane;
+          lane->workers.emplace_back([self]() {
+            // Thread: executor worker.
+            tlsLane = self.get();
+            std::unique_lock<std::mutex> lk(self->mu);
+            for (;;) {
+              while (!self->head && !self->stop) {
+                ++self->waiting;
+                self->cv.wait(lk);
+                --self->waiting;
+                if (self->wakesPending > 0) --self->wakesPending;
+              }
+              Task* t = self->head;
+              if (!t) break;  // stopping and drained
+              self->head = t->next_;
+              if (!self->head) self->tail = nullptr;
+              --self->queued;
+              ++self->running;
+              lk.unlock();
+              if (t->delay_.count() > 0) std::this_thread::sleep_for(t->delay_);
+              if (t->chaos_) SpinFor(ChaosDelay());
+              t->Run();
+              t->Done();
+              lk.lock();
+              --self->running;
+            }
+            tlsLane = nullptr;
+          });
+        }
+      } catch (...) {
+        if (lane->workers.empty()) return E_OUTOFMEMORY;
+      }
+    }
+    if (lane->tail) {
+      lane->tail->next_ = task;
+    } else {
+      lane->head = task;
+    }
+    lane->tail = task;
+    ++lane->queued;
+    // Workers that are awake but not inside a task will pick queued work up
+    // without being told; wake another only when they cannot cover it.
+    const int awakeIdle =
+        static_cast<int>(lane->workers.size()) - lane->waiting - lane->running;
+    if (static_cast<int>(lane->queued) > awakeIdle + lane->wakesPending &&
+        lane->waiting > lane->wakesPending) {
+      ++lane->wakesPending;
+      wake = true;
+    }
+  }
+  if (wake) lane->cv.notify_one();
+  return S_OK;
+}
+
+// Thread: any.
+HRESULT Executor::Submit(std::function<void()> fn, DeliveryMode mode,
+                         std::chrono::microseconds latency) noexcept {
+  FunctionTask* task = nullptr;
+  try {
+    task = new FunctionTask(std::move(fn));
+  } catch (...) {
+    return E_OUTOFMEMORY;
+  }
+  HRESULT hr = Submit(task, mode, latency);
+  if (FAILED(hr)) delete task;
+  return hr;
+}
+
+// Thread: any.
+bool Executor::OnWorkerThread() const noexcept {
+  return tlsLane != nullptr && (tlsLane == pool_.get() || tlsLane == ordered_.get());
+}
+
+}  // namespace wmiput::embedded

@@ -1,0 +1,760 @@
+#include "embedded/services.h"
+
+#include <new>
+#include <vector>
+
+#include "com/status.h"
+#include "embedded/call_result.h"
+#include "embedded/class_object.h"
+#include "embedded/counters.h"
+#include "embedded/names.h"
+#include "embedded/object_enum.h"
+#include "embedded/object_path.h"
+#include "embedded/system_classes.h"
+
+namespace wmiput::embedded {
+namespace {
+
+// Allowed flag sets per method (wmi-put-semantics.md §1.2); bits of
+// WBEM_MASK_RESERVED_FLAGS are ignored everywhere.
+constexpr long kCreateUpdate = WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY;
+constexpr long kPutInstanceAsyncFlags =
+    kCreateUpdate | WBEM_FLAG_SEND_STATUS | WBEM_FLAG_USE_AMENDED_QUALIFIERS;
+constexpr long kPutInstanceFlags =
+    kCreateUpdate | WBEM_FLAG_RETURN_IMMEDIATELY | WBEM_FLAG_USE_AMENDED_QUALIFIERS;
+constexpr long kPutClassAsyncFlags = kPutInstanceAsyncFlags | WBEM_MASK_UPDATE_MODE;
+constexpr long kPutClassFlags = kPutInstanceFlags | WBEM_MASK_UPDATE_MODE;
+constexpr long kGetObjectFlags =
+    WBEM_FLAG_RETURN_IMMEDIATELY | WBEM_FLAG_USE_AMENDED_QUALIFIERS | WBEM_FLAG_DIRECT_READ;
+constexpr long kGetObjectAsyncFlags =
+    WBEM_FLAG_SEND_STATUS | WBEM_FLAG_USE_AMENDED_QUALIFIERS | WBEM_FLAG_DIRECT_READ;
+constexpr long kDeleteFlags = WBEM_FLAG_RETURN_IMMEDIATELY;
+constexpr long kDeleteAsyncFlags = WBEM_FLAG_SEND_STATUS;
+constexpr long kClassEnumFlags = WBEM_FLAG_SHALLOW | WBEM_FLAG_RETURN_IMMEDIATELY |
+                                 WBEM_FLAG_FORWARD_ONLY | WBEM_FLAG_USE_AMENDED_QUALIFIERS;
+constexpr long kClassEnumAsyncFlags =
+    WBEM_FLAG_SHALLOW | WBEM_FLAG_SEND_STATUS | WBEM_FLAG_USE_AMENDED_QUALIFIERS;
+constexpr long kInstanceEnumFlags = kClassEnumFlags | WBEM_FLAG_DIRECT_READ;
+constexpr long kInstanceEnumAsyncFlags = kClassEnumAsyncFlags | WBEM_FLAG_DIRECT_READ;
+// What reaches the repository.
+constexpr long kRepositoryFlags =
+    kCreateUpdate | WBEM_MASK_UPDATE_MODE | WBEM_FLAG_USE_AMENDED_QUALIFIERS;
+// Objects per Indicate of an enumeration.
+constexpr size_t kIndicateBatch = 256;
+
+long Effective(long flags) { return flags & ~static_cast<long>(WBEM_MASK_RESERVED_FLAGS); }
+
+bool FlagsValid(long flags, long allowed) {
+  const long f = Effective(flags);
+  if (f & ~allowed) return false;
+  if ((f & kCreateUpdate) == kCreateUpdate) return false;
+  if ((allowed & WBEM_MASK_UPDATE_MODE) == WBEM_MASK_UPDATE_MODE &&
+      (f & WBEM_MASK_UPDATE_MODE) == WBEM_MASK_UPDATE_MODE) {
+    return false;
+  }
+  return true;
+}
+
+// True when the instance's __RELPATH would be longer than WBEM_MAX_PATH
+// (exact for string keys, which are the only ones that can get that long).
+bool RelPathTooLong(const InstanceData& inst) {
+  const ClassData& c = *inst.cls;
+  size_t len = c.name.size();
+  if (c.IsSingleton()) return len + 2 > kMaxPathLength;
+  for (size_t i = 0; i < c.properties.size(); ++i) {
+    if (!c.IsKeyProperty(i)) continue;
+    const Property& p = c.properties[i];
+    len += 2 + p.name.size();  // '.' or ',', name, '='
+    const VARIANT* v = i < inst.values.size() ? inst.values[i].get() : nullptr;
+    const CIMTYPE t = p.type & ~CIM_FLAG_ARRAY;
+    if (v && v->vt == VT_BSTR) {
+      const UINT n = SysStringLen(v->bstrVal);
+      if (t == CIM_SINT64 || t == CIM_UINT64) {
+        len += n;
+      } else {
+        len += n + 2;
+        for (UINT k = 0; k < n; ++k) {
+          if (v->bstrVal[k] == u'"' || v->bstrVal[k] == u'\\') ++len;
+        }
+      }
+    } else if (!v || v->vt == VT_NULL || v->vt == VT_EMPTY) {
+      if (t == CIM_STRING) len += 40;  // the GUID the repository assigns, quoted
+    } else {
+      len += 1;
+    }
+    if (len > kMaxPathLength) return true;
+  }
+  return len > kMaxPathLength;
+}
+
+// Collects the outcome of an operation run on the calling thread.
+class SyncCollector final : public Delivery {
+ public:
+  bool Indicate(long count, IWbemClassObject** objects) noexcept override {
+    if (count > 0 && objects && objects[0] && !object) {
+      object = com::ComPtr<IWbemClassObject>::Share(objects[0]);
+    }
+    return true;
+  }
+  void Complete(HRESULT h, const OleString* p, IWbemClassObject* /*status*/) noexcept override {
+    if (done) return;
+    done = true;
+    hr = h;
+    if (p) {
+      try {
+        param = *p;
+        hasParam = true;
+      } catch (...) {
+      }
+    }
+  }
+  bool Finished() const noexcept override { return done; }
+
+  bool done = false;
+  HRESULT hr = WBEM_E_FAILED;
+  bool hasParam = false;
+  OleString param;
+  com::ComPtr<IWbemClassObject> object;
+};
+
+OleString ToOle(const BSTR b) { return b ? com::ToOleString(b) : OleString(); }
+
+}  // namespace
+
+// ---- lifetime ----------------------------------------------------------------
+
+Services::Services(RepositoryPtr repo, std::shared_ptr<ServerState> state, OleString ns)
+    : repo_(std::move(repo)),
+      state_(std::move(state)),
+      ns_(std::move(ns)),
+      calls_(std::make_shared<CallRegistry>()) {
+  live::services.fetch_add(1, std::memory_order_relaxed);
+}
+
+Services::~Services() { live::services.fetch_sub(1, std::memory_order_relaxed); }
+
+// Thread: any.
+HRESULT Services::Create(const RepositoryPtr& repo, OleStringView ns,
+                         IWbemServices** out) noexcept {
+  if (!out) return WBEM_E_INVALID_PARAMETER;
+  *out = nullptr;
+  if (!repo) return WBEM_E_INVALID_PARAMETER;
+  try {
+    OleString canonical = repo->CanonicalNamespace(ns);
+    if (canonical.empty()) return WBEM_E_INVALID_NAMESPACE;
+    std::shared_ptr<ServerState> state = ServerStateFor(repo);
+    *out = new Services(repo, std::move(state), std::move(canonical));
+    return WBEM_S_NO_ERROR;
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+HRESULT STDMETHODCALLTYPE Services::QueryInterface(REFIID riid, void** ppv) noexcept {
+  if (!ppv) return E_POINTER;
+  if (riid == IID_IUnknown || riid == IID_IWbemServices) {
+    *ppv = static_cast<IWbemServices*>(this);
+    AddRef();
+    return S_OK;
+  }
+  *ppv = nullptr;
+  return E_NOINTERFACE;
+}
+
+ULONG STDMETHODCALLTYPE Services::AddRef() noexcept {
+  return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
+}
+
+ULONG STDMETHODCALLTYPE Services::Release() noexcept {
+  ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
+  if (n == 0) delete this;
+  return n;
+}
+
+// ---- shared machinery ------------------------------------------------------------
+
+// Thread: any.
+HRESULT Services::CheckNamespace() const noexcept {
+  try {
+    return repo_->CanonicalNamespace(ns_).empty() ? WBEM_E_INVALID_NAMESPACE : WBEM_S_NO_ERROR;
+  } catch (...) {
+    return WBEM_E_OUT_OF_MEMORY;
+  }
+}
+
+// Thread: any.
+ClassPtr Services::ExtendedStatusClass() noexcept {
+  std::lock_guard<std::mutex> lk(statusMu_);
+  if (extendedStatus_) return extendedStatus_;
+  ClassPtr cls;
+  try {
+    if (FAILED(repo_->GetClass(ns_, u"__ExtendedStatus", &cls)) || !cls) {
+      cls.reset();
+      for (const ClassPtr& c : SystemClasses()) {
+        if (EqualsNoCase(c->name, u"__ExtendedStatus")) cls = c;
+      }
+    }
+  } catch (...) {
+    return nullptr;
+  }
+  extendedStatus_ = cls;
+  return cls;
+}
+
+// Thread: any.
+com::ComPtr<IWbemClassObject> Services::StatusObject(HRESULT hr, const char16_t* operation,
+                                                     OleStringView description,
+                                                     OleStringView parameterInfo) noexcept {
+  try {
+    ClassPtr cls = ExtendedStatusClass();
+    if (!cls) return nullptr;
+    InstanceData inst = NewInstance(cls);
+    auto set = [&](OleStringView name, com::Variant value) {
+      int i = cls->FindProperty(name);
+      if (i < 0) return;
+      const size_t idx = static_cast<size_t>(i);
+      if (idx < inst.values.size()) inst.values[idx] = std::move(value);
+      if (idx < inst.modified.size()) inst.modified[idx] = true;
+    };
+    OleString text(description);
+    if (text.empty()) {
+      const char* d = com::StatusDescription(hr);
+      text = d ? com::Utf8ToOle(d) : OleString(u"The operation failed.");
+    }
+    set(u"Description", com::Variant::FromBstr(text));
+    set(u"Operation", com::Variant::FromBstr(operation));
+    set(u"ParameterInfo", com::Variant::FromBstr(parameterInfo));
+    set(u"ProviderName", com::Variant::FromBstr(u"Windows Management"));
+    set(u"StatusCode", com::Variant::FromI4(hr));
+    return NewInstanceObject(std::move(inst));
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// Thread: executor worker or the caller (sync forms).
+void Services::Report(Delivery& d, const OpResult& r, const char16_t* operation,
+                      OleStringView defaultParameter) noexcept {
+  if (SUCCEEDED(r.hr)) {
+    d.Complete(r.hr, r.path.empty() ? nullptr : &r.path, nullptr);
+    return;
+  }
+  com::ComPtr<IWbemClassObject> status =
+      StatusObject(r.hr, operation, r.description,
+                   r.parameterInfo.empty() ? defaultParameter : OleStringView(r.parameterInfo));
+  d.Complete(r.hr, nullptr, status.get());
+}
+
+OpBody Services::FaultBody(HRESULT hr, const char16_t* operation, OleString parameterInfo) {
+  com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+  return [this, keep, hr, operation, parameterInfo](Delivery& d) {
+    // Thread: executor worker or the caller.
+    com::ComPtr<IWbemClassObject> status =
+        StatusObject(hr, operation, u"Injected fault.", parameterInfo);
+    d.Complete(hr, nullptr, status.get());
+  };
+}
+
+// Thread: any.
+HRESULT Services::Run(const Form& form, OpBody body) noexcept {
+  try {
+    if (form.sink) {
+      const RepositoryControls c = state_->Controls();
+      return AsyncCall::Start(calls_, form.sink, std::move(body), state_->executor(), c.delivery,
+                              c.latency);
+    }
+    if (form.semisync) {
+      com::ComPtr<IWbemCallResult> result;
+      com::ComPtr<IWbemObjectSink> completer;
+      HRESULT hr = CallResult::CreatePending(&result, &completer);
+      if (FAILED(hr)) return hr;
+      const RepositoryControls c = state_->Controls();
+      hr = AsyncCall::Start(calls_, completer.get(), std::move(body), state_->executor(),
+                            c.delivery, c.latency);
+      if (FAILED(hr)) return hr;
+      *form.ppCallResult = result.detach();
+      return WBEM_S_NO_ERROR;
+    }
+    SyncCollector c;
+    try {
+      body(c);
+    } catch (const std::bad_alloc&) {
+      c.Complete(WBEM_E_OUT_OF_MEMORY, nullptr, nullptr);
+    } catch (...) {
+      c.Complete(WBEM_E_FAILED, nullptr, nullptr);
+    }
+    c.Complete(WBEM_E_FAILED, nullptr, nullptr);  // a body without a final status
+    if (form.ppCallResult) {
+      com::ComPtr<IWbemCallResult> result;
+      if (SUCCEEDED(CallResult::CreateDone(c.hr, c.hasParam ? &c.param : nullptr,
+                                           c.object.get(), &result))) {
+        *form.ppCallResult = result.detach();
+      }
+    }
+    if (form.ppObject && SUCCEEDED(c.hr)) *form.ppObject = c.object.detach();
+    return c.hr;
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+// ---- puts ----------------------------------------------------------------------
+
+// Thread: any. `flags` were validated by the caller.
+HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ctx,
+                             const Form& form) noexcept {
+  ClassObjectView* view = ViewOf(obj);
+  if (!view) return WBEM_E_INVALID_PARAMETER;
+  HRESULT hr = CheckNamespace();
+  if (FAILED(hr)) return hr;
+  try {
+    const bool isClass = view->IsClass();
+    OleString name = isClass ? view->Class().name : view->Instance().cls->name;
+    Fault fault;
+    if (state_->TakeFault(&fault)) {
+      if (fault.when == FaultWhen::kSynchronous) return fault.hr;
+      return Run(form, FaultBody(fault.hr, u"PutClass", std::move(name)));
+    }
+    com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+    if (!isClass) {
+      return Run(form, [this, keep, name](Delivery& d) {
+        // Thread: executor worker or the caller.
+        com::ComPtr<IWbemClassObject> status = StatusObject(
+            WBEM_E_INVALID_CLASS, u"PutClass",
+            u"PutClass was given an instance; it takes a class object.", name);
+        d.Complete(WBEM_E_INVALID_CLASS, nullptr, status.get());
+      });
+    }
+    if (!(flags & WBEM_FLAG_USE_AMENDED_QUALIFIERS) && view->HasAmendedQualifiers()) {
+      return Run(form, [this, keep, name](Delivery& d) {
+        // Thread: executor worker or the caller.
+        com::ComPtr<IWbemClassObject> status = StatusObject(
+            WBEM_E_AMENDED_OBJECT, u"PutClass",
+            u"The class carries amended qualifiers; write it with "
+            u"WBEM_FLAG_USE_AMENDED_QUALIFIERS.",
+            name);
+        d.Complete(WBEM_E_AMENDED_OBJECT, nullptr, status.get());
+      });
+    }
+    ClassData data = view->Class();  // snapshot: the caller may reuse its object
+    com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
+    const long repoFlags = Effective(flags) & kRepositoryFlags;
+    return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) {
+      // Thread: executor worker or the caller.
+      OpResult r = repo_->PutClass(ns_, data, repoFlags, context.get());
+      Report(d, r, u"PutClass", data.name);
+    });
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+// Thread: any. `flags` were validated by the caller.
+HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext* ctx,
+                                const Form& form) noexcept {
+  ClassObjectView* view = ViewOf(obj);
+  if (!view) return WBEM_E_INVALID_PARAMETER;
+  HRESULT hr = CheckNamespace();
+  if (FAILED(hr)) return hr;
+  try {
+    const bool isClass = view->IsClass();
+    if (!isClass && RelPathTooLong(view->Instance())) return WBEM_E_QUOTA_VIOLATION;
+    OleString name = isClass ? view->Class().name : view->Instance().cls->name;
+    Fault fault;
+    if (state_->TakeFault(&fault)) {
+      if (fault.when == FaultWhen::kSynchronous) return fault.hr;
+      return Run(form, FaultBody(fault.hr, u"PutInstance", std::move(name)));
+    }
+    com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+    if (isClass) {
+      return Run(form, [this, keep, name](Delivery& d) {
+        // Thread: executor worker or the caller.
+        com::ComPtr<IWbemClassObject> status = StatusObject(
+            WBEM_E_INVALID_OBJECT, u"PutInstance",
+            u"PutInstance was given a class; it takes an instance.", name);
+        d.Complete(WBEM_E_INVALID_OBJECT, nullptr, status.get());
+      });
+    }
+    InstanceData data = view->Instance();  // snapshot: the caller may reuse its object
+    com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
+    const long repoFlags = Effective(flags) & kRepositoryFlags;
+    return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) {
+      // Thread: executor worker or the caller.
+      OpResult r = repo_->PutInstance(ns_, data, repoFlags, context.get());
+      Report(d, r, u"PutInstance", data.cls->name);
+    });
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+HRESULT STDMETHODCALLTYPE Services::PutClass(IWbemClassObject* pObject, long lFlags,
+                                             IWbemContext* pCtx,
+                                             IWbemCallResult** ppCallResult) noexcept {
+  if (ppCallResult) *ppCallResult = nullptr;
+  if (!pObject || !FlagsValid(lFlags, kPutClassFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  form.ppCallResult = ppCallResult;
+  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  return DoPutClass(pObject, lFlags, pCtx, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::PutClassAsync(IWbemClassObject* pObject, long lFlags,
+                                                  IWbemContext* pCtx,
+                                                  IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pObject || !pResponseHandler || !FlagsValid(lFlags, kPutClassAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoPutClass(pObject, lFlags, pCtx, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::PutInstance(IWbemClassObject* pInst, long lFlags,
+                                                IWbemContext* pCtx,
+                                                IWbemCallResult** ppCallResult) noexcept {
+  if (ppCallResult) *ppCallResult = nullptr;
+  if (!pInst || !FlagsValid(lFlags, kPutInstanceFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  form.ppCallResult = ppCallResult;
+  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  return DoPutInstance(pInst, lFlags, pCtx, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::PutInstanceAsync(IWbemClassObject* pInst, long lFlags,
+                                                     IWbemContext* pCtx,
+                                                     IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pInst || !pResponseHandler || !FlagsValid(lFlags, kPutInstanceAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoPutInstance(pInst, lFlags, pCtx, form);
+}
+
+// ---- deletes -------------------------------------------------------------------
+
+// Thread: any.
+HRESULT Services::DoDelete(bool isClass, const BSTR target, IWbemContext* /*ctx*/,
+                           const Form& form) noexcept {
+  if (!target || SysStringLen(target) == 0) return WBEM_E_INVALID_PARAMETER;
+  HRESULT hr = CheckNamespace();
+  if (FAILED(hr)) return hr;
+  const char16_t* op = isClass ? u"DeleteClass" : u"DeleteInstance";
+  try {
+    OleString name = com::ToOleString(target);
+    Fault fault;
+    if (state_->TakeFault(&fault)) {
+      if (fault.when == FaultWhen::kSynchronous) return fault.hr;
+      return Run(form, FaultBody(fault.hr, op, std::move(name)));
+    }
+    com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+    return Run(form, [this, keep, isClass, op, name](Delivery& d) {
+      // Thread: executor worker or the caller.
+      OpResult r = isClass ? repo_->DeleteClass(ns_, name) : repo_->DeleteInstance(ns_, name);
+      Report(d, r, op, name);
+    });
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+HRESULT STDMETHODCALLTYPE Services::DeleteClass(const BSTR strClass, long lFlags,
+                                                IWbemContext* pCtx,
+                                                IWbemCallResult** ppCallResult) noexcept {
+  if (ppCallResult) *ppCallResult = nullptr;
+  if (!FlagsValid(lFlags, kDeleteFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  form.ppCallResult = ppCallResult;
+  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  return DoDelete(true, strClass, pCtx, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::DeleteClassAsync(const BSTR strClass, long lFlags,
+                                                     IWbemContext* pCtx,
+                                                     IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pResponseHandler || !FlagsValid(lFlags, kDeleteAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoDelete(true, strClass, pCtx, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::DeleteInstance(const BSTR strObjectPath, long lFlags,
+                                                   IWbemContext* pCtx,
+                                                   IWbemCallResult** ppCallResult) noexcept {
+  if (ppCallResult) *ppCallResult = nullptr;
+  if (!FlagsValid(lFlags, kDeleteFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  form.ppCallResult = ppCallResult;
+  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  return DoDelete(false, strObjectPath, pCtx, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::DeleteInstanceAsync(const BSTR strObjectPath, long lFlags,
+                                                        IWbemContext* pCtx,
+                                                        IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pResponseHandler || !FlagsValid(lFlags, kDeleteAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoDelete(false, strObjectPath, pCtx, form);
+}
+
+// ---- GetObject -----------------------------------------------------------------
+
+// Thread: any.
+HRESULT Services::DoGetObject(const BSTR path, long /*flags*/, const Form& form) noexcept {
+  HRESULT hr = CheckNamespace();
+  if (FAILED(hr)) return hr;
+  try {
+    com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+    OleString text = ToOle(path);
+    return Run(form, [this, keep, text](Delivery& d) {
+      // Thread: executor worker or the caller.
+      com::ComPtr<IWbemClassObject> obj;
+      HRESULT hr = WBEM_S_NO_ERROR;
+      if (text.empty()) {
+        obj = NewClassObject(ClassData{});
+      } else {
+        ObjectPath parsed;
+        hr = ParseObjectPath(text, &parsed);
+        if (SUCCEEDED(hr)) {
+          if (parsed.IsClassPath()) {
+            ClassPtr cls;
+            hr = repo_->GetClass(ns_, parsed.className, &cls);
+            if (SUCCEEDED(hr)) obj = NewClassObject(cls);
+          } else {
+            InstanceData inst;
+            hr = repo_->GetInstance(ns_, text, &inst);
+            if (SUCCEEDED(hr)) obj = NewInstanceObject(std::move(inst));
+          }
+        }
+      }
+      if (SUCCEEDED(hr) && !obj) hr = WBEM_E_OUT_OF_MEMORY;
+      if (FAILED(hr)) {
+        com::ComPtr<IWbemClassObject> status = StatusObject(hr, u"GetObject", u"", text);
+        d.Complete(hr, nullptr, status.get());
+        return;
+      }
+      IWbemClassObject* one[1] = {obj.get()};
+      if (!d.Indicate(1, one)) return;
+      d.Complete(WBEM_S_NO_ERROR, nullptr, nullptr);
+    });
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+HRESULT STDMETHODCALLTYPE Services::GetObject(const BSTR strObjectPath, long lFlags,
+                                              IWbemContext* /*pCtx*/, IWbemClassObject** ppObject,
+                                              IWbemCallResult** ppCallResult) noexcept {
+  if (ppCallResult) *ppCallResult = nullptr;
+  if (ppObject) *ppObject = nullptr;
+  if (!FlagsValid(lFlags, kGetObjectFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  form.ppCallResult = ppCallResult;
+  form.ppObject = ppObject;
+  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  if (!form.semisync && !ppObject && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  return DoGetObject(strObjectPath, lFlags, form);
+}
+
+HRESULT STDMETHODCALLTYPE Services::GetObjectAsync(const BSTR strObjectPath, long lFlags,
+                                                   IWbemContext* /*pCtx*/,
+                                                   IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pResponseHandler || !FlagsValid(lFlags, kGetObjectAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoGetObject(strObjectPath, lFlags, form);
+}
+
+// ---- enumerations --------------------------------------------------------------
+
+// Thread: any.
+HRESULT Services::DoEnum(bool classes, const BSTR name, long flags, const Form& form,
+                         IEnumWbemClassObject** ppEnum) noexcept {
+  if (!classes && (!name || SysStringLen(name) == 0)) return WBEM_E_INVALID_PARAMETER;
+  HRESULT hr = CheckNamespace();
+  if (FAILED(hr)) return hr;
+  const bool deep = (Effective(flags) & WBEM_FLAG_SHALLOW) == 0;
+  const char16_t* op = classes ? u"CreateClassEnum" : u"CreateInstanceEnum";
+  try {
+    OleString text = ToOle(name);
+    auto snapshot = [this, classes, text, deep](EnumSnapshot* snap) {
+      return classes ? repo_->EnumClasses(ns_, text, deep, &snap->classes)
+                     : repo_->EnumInstances(ns_, text, deep, &snap->instances);
+    };
+    if (!form.sink) {
+      // Synchronous and semisynchronous: the snapshot is taken now; a
+      // semisynchronous enumerator reports a failure from Next.
+      auto snap = std::make_shared<EnumSnapshot>();
+      hr = snapshot(snap.get());
+      if (FAILED(hr) && !form.semisync) return hr;
+      com::ComPtr<IEnumWbemClassObject> e;
+      HRESULT created =
+          ObjectEnum::Create(std::move(snap), (Effective(flags) & WBEM_FLAG_FORWARD_ONLY) != 0,
+                             FAILED(hr) ? hr : WBEM_S_NO_ERROR, &e);
+      if (FAILED(created)) return created;
+      *ppEnum = e.detach();
+      return WBEM_S_NO_ERROR;
+    }
+    com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+    return Run(form, [this, keep, snapshot, op, text](Delivery& d) {
+      // Thread: executor worker.
+      EnumSnapshot snap;
+      HRESULT hr = snapshot(&snap);
+      if (FAILED(hr)) {
+        com::ComPtr<IWbemClassObject> status = StatusObject(hr, op, u"", text);
+        d.Complete(hr, nullptr, status.get());
+        return;
+      }
+      const size_t total = snap.size();
+      std::vector<com::ComPtr<IWbemClassObject>> batch;
+      std::vector<IWbemClassObject*> raw;
+      batch.reserve(std::min(total, kIndicateBatch));
+      raw.reserve(std::min(total, kIndicateBatch));
+      for (size_t i = 0; i < total;) {
+        batch.clear();
+        raw.clear();
+        for (size_t n = 0; n < kIndicateBatch && i < total; ++n, ++i) {
+          batch.push_back(ObjectEnum::MakeObject(snap, i));
+          raw.push_back(batch.back().get());
+        }
+        if (!d.Indicate(static_cast<long>(raw.size()), raw.data())) return;
+      }
+      d.Complete(WBEM_S_NO_ERROR, nullptr, nullptr);
+    });
+  } catch (const std::bad_alloc&) {
+    return WBEM_E_OUT_OF_MEMORY;
+  } catch (...) {
+    return WBEM_E_FAILED;
+  }
+}
+
+HRESULT STDMETHODCALLTYPE Services::CreateClassEnum(const BSTR strSuperclass, long lFlags,
+                                                    IWbemContext* /*pCtx*/,
+                                                    IEnumWbemClassObject** ppEnum) noexcept {
+  if (!ppEnum) return WBEM_E_INVALID_PARAMETER;
+  *ppEnum = nullptr;
+  if (!FlagsValid(lFlags, kClassEnumFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  return DoEnum(true, strSuperclass, lFlags, form, ppEnum);
+}
+
+HRESULT STDMETHODCALLTYPE Services::CreateClassEnumAsync(const BSTR strSuperclass, long lFlags,
+                                                         IWbemContext* /*pCtx*/,
+                                                         IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pResponseHandler || !FlagsValid(lFlags, kClassEnumAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoEnum(true, strSuperclass, lFlags, form, nullptr);
+}
+
+HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnum(const BSTR strFilter, long lFlags,
+                                                       IWbemContext* /*pCtx*/,
+                                                       IEnumWbemClassObject** ppEnum) noexcept {
+  if (!ppEnum) return WBEM_E_INVALID_PARAMETER;
+  *ppEnum = nullptr;
+  if (!FlagsValid(lFlags, kInstanceEnumFlags)) return WBEM_E_INVALID_PARAMETER;
+  Form form;
+  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+  return DoEnum(false, strFilter, lFlags, form, ppEnum);
+}
+
+HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnumAsync(
+    const BSTR strFilter, long lFlags, IWbemContext* /*pCtx*/,
+    IWbemObjectSink* pResponseHandler) noexcept {
+  if (!pResponseHandler || !FlagsValid(lFlags, kInstanceEnumAsyncFlags)) {
+    return WBEM_E_INVALID_PARAMETER;
+  }
+  Form form;
+  form.sink = pResponseHandler;
+  return DoEnum(false, strFilter, lFlags, form, nullptr);
+}
+
+// ---- cancellation and the unsupported rest ---------------------------------------
+
+HRESULT STDMETHODCALLTYPE Services::CancelAsyncCall(IWbemObjectSink* pSink) noexcept {
+  if (!pSink) return WBEM_E_INVALID_PARAMETER;
+  return calls_->CancelAll(pSink);
+}
+
+HRESULT STDMETHODCALLTYPE Services::OpenNamespace(const BSTR /*strNamespace*/, long /*lFlags*/,
+                                                  IWbemContext* /*pCtx*/,
+                                                  IWbemServices** ppWorkingNamespace,
+                                                  IWbemCallResult** ppResult) noexcept {
+  if (ppWorkingNamespace) *ppWorkingNamespace = nullptr;
+  if (ppResult) *ppResult = nullptr;
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::QueryObjectSink(long /*lFlags*/,
+                                                    IWbemObjectSink** ppResponseHandler) noexcept {
+  if (ppResponseHandler) *ppResponseHandler = nullptr;
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::ExecQuery(const BSTR, const BSTR, long, IWbemContext*,
+                                              IEnumWbemClassObject** ppEnum) noexcept {
+  if (ppEnum) *ppEnum = nullptr;
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::ExecQueryAsync(const BSTR, const BSTR, long, IWbemContext*,
+                                                   IWbemObjectSink*) noexcept {
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::ExecNotificationQuery(const BSTR, const BSTR, long,
+                                                          IWbemContext*,
+                                                          IEnumWbemClassObject** ppEnum) noexcept {
+  if (ppEnum) *ppEnum = nullptr;
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::ExecNotificationQueryAsync(const BSTR, const BSTR, long,
+                                                               IWbemContext*,
+                                                               IWbemObjectSink*) noexcept {
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::ExecMethod(const BSTR, const BSTR, long, IWbemContext*,
+                                               IWbemClassObject*, IWbemClassObject** ppOutParams,
+                                               IWbemCallResult** ppCallResult) noexcept {
+  if (ppOutParams) *ppOutParams = nullptr;
+  if (ppCallResult) *ppCallResult = nullptr;
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+HRESULT STDMETHODCALLTYPE Services::ExecMethodAsync(const BSTR, const BSTR, long, IWbemContext*,
+                                                    IWbemClassObject*,
+                                                    IWbemObjectSink*) noexcept {
+  return WBEM_E_NOT_SUPPORTED;
+}
+
+}  // namespace wmiput::embedded
