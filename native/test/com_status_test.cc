@@ -90,3 +90,31 @@ WP_TEST("status: descriptions and unknown codes") {
   CHECK(e != nullptr);
   CHECK_EQ(e->value, 0x80041089u);
 }
+
+namespace {
+// The forms that compile identically against the portable header (enumerators of type HRESULT)
+// and mingw's <wbemcli.h> (unsigned enumerators): compare with ==, and cast in case labels.
+const char* Classify(HRESULT hr) {
+  switch (hr) {
+    case static_cast<HRESULT>(WBEM_E_NOT_FOUND):
+      return "missing";
+    case static_cast<HRESULT>(WBEM_E_ALREADY_EXISTS):
+      return "exists";
+    default:
+      return SUCCEEDED(hr) ? "ok" : "other";
+  }
+}
+}  // namespace
+
+WP_TEST("status: WBEM enumerators work in switches and comparisons on every platform") {
+  CHECK_EQ(std::string(Classify(static_cast<HRESULT>(0x80041002u))), "missing");
+  CHECK_EQ(std::string(Classify(static_cast<HRESULT>(0x80041019u))), "exists");
+  CHECK_EQ(std::string(Classify(WBEM_S_NO_ERROR)), "ok");
+  CHECK_EQ(std::string(Classify(WBEM_E_FAILED)), "other");
+  const HRESULT hr = WBEM_E_CALL_CANCELLED;
+  CHECK(hr == static_cast<HRESULT>(WBEM_E_CALL_CANCELLED));
+  CHECK(static_cast<uint32_t>(hr) == 0x80041032u);
+  CHECK(static_cast<uint32_t>(WBEM_INFINITE) == 0xFFFFFFFFu);
+  const long timeout = WBEM_INFINITE;  // how a caller passes it through a `long` parameter
+  CHECK(static_cast<uint32_t>(timeout) == WBEM_INFINITE);
+}
