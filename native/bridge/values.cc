@@ -148,7 +148,7 @@ bool DateToDmtf(double ms, com::OleString* out) {
   rest %= 60000;
   const unsigned second = static_cast<unsigned>(rest / 1000);
   const unsigned micros = static_cast<unsigned>(rest % 1000) * 1000;
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04u%02u%02u%02u%02u%02u.%06u+000",
                 static_cast<unsigned>(year), month, day, hour, minute, second,
                 micros);
