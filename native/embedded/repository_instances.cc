@@ -610,6 +610,11 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     if (set[i]) bits |= uint64_t{1} << i;
 
   if (existing) {
+    // [unconfirmed] keys are fixed when an instance is created: an update
+    // matching case-insensitively keeps the stored spelling (and path).
+    for (int k : f.keyOrder) vals[k] = existing->values[k];
+    rel.clear();
+    repo::BuildKey(*e, vals.get(), nullptr, &rel, nullptr);
     existing->values = std::move(vals);
     existing->modified = bits;
     existing->extras = std::move(extras);
