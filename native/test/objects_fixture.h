@@ -106,6 +106,10 @@ inline Variant GetValue(IWbemClassObject* obj, const OLECHAR* name, CIMTYPE* typ
   return v;
 }
 
+// Scalars of a value (by value, so that CHECK_EQ never binds to a dead temporary).
+inline long I4(const Variant& v) { return v.get()->lVal; }
+inline VARTYPE Vt(const Variant& v) { return v.vt(); }
+
 inline HRESULT PutValue(IWbemClassObject* obj, const OLECHAR* name, Variant v, CIMTYPE type = 0) {
   return obj->Put(name, 0, v.get(), type);
 }
