@@ -139,9 +139,11 @@ void AsyncCall::Run() noexcept {
   discard.swap(body_);  // captured state is released here, on the worker
 }
 
-// Thread: executor worker or canceller, deliver_ held.
-com::ComPtr<IWbemObjectSink> AsyncCall::SendFinalLocked(HRESULT hr, const OleString* param,
-                                                        IWbemClassObject* status) noexcept {
+// Thread: executor worker or canceller, deliver_ held. Sends the final
+// SetStatus and finishes the call before the lock is let go, so whoever
+// waited for the lock (CancelAsyncCall) returns after the sink's release.
+bool AsyncCall::SendFinalLocked(HRESULT hr, const OleString* param,
+                                IWbemClassObject* status) noexcept {
   com::Bstr text;
   if (param) {
     try {
@@ -153,37 +155,31 @@ com::ComPtr<IWbemObjectSink> AsyncCall::SendFinalLocked(HRESULT hr, const OleStr
     CallbackScope scope(deliveringThread_);
     sink_->SetStatus(WBEM_STATUS_COMPLETE, hr, text.get(), status);
   }
-  return std::move(sink_);
+  sink_.reset();  // the sink's reference goes before the call counts as done
+  registry_->Remove(this);
+  live::pendingCalls.fetch_sub(1, std::memory_order_release);
+  return true;
 }
 
 // Thread: any, deliver_ held.
-com::ComPtr<IWbemObjectSink> AsyncCall::SendDeferredLocked() noexcept {
-  if (!deferredCancel_.exchange(false, std::memory_order_acq_rel)) return nullptr;
+bool AsyncCall::SendDeferredLocked() noexcept {
+  if (!deferredCancel_.exchange(false, std::memory_order_acq_rel)) return false;
   return SendFinalLocked(WBEM_E_CALL_CANCELLED, nullptr, nullptr);
 }
 
 // Thread: any, deliver_ not held.
-com::ComPtr<IWbemObjectSink> AsyncCall::SendDeferredAfterUnlock() noexcept {
-  if (!deferredCancel_.load(std::memory_order_acquire)) return nullptr;
+void AsyncCall::SendDeferredAfterUnlock() noexcept {
+  if (!deferredCancel_.load(std::memory_order_acquire)) return;
   std::lock_guard<std::mutex> lk(deliver_);
-  return SendDeferredLocked();
-}
-
-// Thread: any.
-void AsyncCall::Finish(com::ComPtr<IWbemObjectSink> sink) noexcept {
-  sink.reset();  // the sink's reference goes before the call counts as done
-  registry_->Remove(this);
-  live::pendingCalls.fetch_sub(1, std::memory_order_release);
+  SendDeferredLocked();
 }
 
 // Thread: executor worker.
 bool AsyncCall::Indicate(long count, IWbemClassObject** objects) noexcept {
-  com::ComPtr<IWbemObjectSink> done;
+  bool sent = false;
   {
     std::lock_guard<std::mutex> lk(deliver_);
-    if (Finished()) {
-      done = SendDeferredLocked();
-    } else {
+    if (!Finished()) {
       HRESULT hr;
       {
         CallbackScope scope(deliveringThread_);
@@ -193,23 +189,18 @@ bool AsyncCall::Indicate(long count, IWbemClassObject** objects) noexcept {
       if (FAILED(hr) && !final_.exchange(true, std::memory_order_acq_rel)) {
         deferredCancel_.store(true, std::memory_order_release);
       }
-      done = SendDeferredLocked();
     }
+    sent = SendDeferredLocked();
   }
-  if (!done) done = SendDeferredAfterUnlock();
-  if (done) Finish(std::move(done));
+  if (!sent) SendDeferredAfterUnlock();
   return !Finished();
 }
 
 // Thread: executor worker.
 void AsyncCall::Complete(HRESULT hr, const OleString* param, IWbemClassObject* status) noexcept {
   if (final_.exchange(true, std::memory_order_acq_rel)) return;  // cancelled first
-  com::ComPtr<IWbemObjectSink> done;
-  {
-    std::lock_guard<std::mutex> lk(deliver_);
-    done = SendFinalLocked(hr, param, status);
-  }
-  Finish(std::move(done));
+  std::lock_guard<std::mutex> lk(deliver_);
+  SendFinalLocked(hr, param, status);
 }
 
 // Thread: any.
@@ -219,20 +210,18 @@ void AsyncCall::Cancel() noexcept {
   // Inside a callback of this very operation: the delivering frame below us
   // sends the cancellation once our callback returns.
   if (deliveringThread_.load(std::memory_order_acquire) == std::this_thread::get_id()) return;
-  com::ComPtr<IWbemObjectSink> done;
   if (tlsCallbackDepth > 0) {
     // Inside some other sink callback: never block on another operation's
     // delivery (two callbacks cancelling each other would deadlock). If the
     // operation is busy delivering, its deliverer sends the cancellation.
     if (!deliver_.try_lock()) return;
-    done = SendDeferredLocked();
+    SendDeferredLocked();
     deliver_.unlock();
-    if (!done) done = SendDeferredAfterUnlock();
-  } else {
-    std::lock_guard<std::mutex> lk(deliver_);
-    done = SendDeferredLocked();
+    SendDeferredAfterUnlock();
+    return;
   }
-  if (done) Finish(std::move(done));
+  std::lock_guard<std::mutex> lk(deliver_);
+  SendDeferredLocked();
 }
 
 }  // namespace wmiput::embedded

@@ -100,16 +100,13 @@ class AsyncCall final : public Task, public Delivery {
   AsyncCall(std::shared_ptr<CallRegistry> registry, IWbemObjectSink* sink, OpBody body);
   ~AsyncCall() override;
 
-  // With deliver_ held: sends SetStatus and hands back the sink reference for
-  // Finish (to be released after unlocking).
-  com::ComPtr<IWbemObjectSink> SendFinalLocked(HRESULT hr, const OleString* param,
-                                               IWbemClassObject* status) noexcept;
+  // With deliver_ held: sends SetStatus, releases the sink, unregisters and
+  // counts the call as finished.
+  bool SendFinalLocked(HRESULT hr, const OleString* param, IWbemClassObject* status) noexcept;
   // With deliver_ held: delivers a pending cancellation, if any.
-  com::ComPtr<IWbemObjectSink> SendDeferredLocked() noexcept;
+  bool SendDeferredLocked() noexcept;
   // After unlocking deliver_: a cancellation raised meanwhile is delivered.
-  com::ComPtr<IWbemObjectSink> SendDeferredAfterUnlock() noexcept;
-  // Releases the sink, unregisters, counts the call as finished.
-  void Finish(com::ComPtr<IWbemObjectSink> sink) noexcept;
+  void SendDeferredAfterUnlock() noexcept;
 
   std::atomic<int> refs_{1};
   std::shared_ptr<CallRegistry> registry_;
