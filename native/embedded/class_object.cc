@@ -552,7 +552,7 @@ HRESULT ClassObject::Next(long lFlags, BSTR* strName, VARIANT* pVal, CIMTYPE* pT
       CIMTYPE type = CIM_EMPTY;
       long flavor = 0;
       HRESULT hr = Get(name.c_str(), 0, pVal ? value.get() : nullptr, &type, &flavor);
-      if (hr == WBEM_E_NOT_FOUND) continue;  // deleted since BeginEnumeration
+      if (hr == static_cast<HRESULT>(WBEM_E_NOT_FOUND)) continue;  // deleted since BeginEnumeration
       if (FAILED(hr)) return hr;
       if (strName) *strName = com::Bstr(name).detach();
       if (pVal) *pVal = value.detach();

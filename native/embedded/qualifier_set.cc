@@ -210,7 +210,7 @@ class QualifierSet final : public IWbemQualifierSet {
         com::Variant value;
         long flavor = 0;
         HRESULT hr = Get(name.c_str(), 0, pVal ? value.get() : nullptr, &flavor);
-        if (hr == WBEM_E_NOT_FOUND) continue;
+        if (hr == static_cast<HRESULT>(WBEM_E_NOT_FOUND)) continue;
         if (FAILED(hr)) return hr;
         if (pstrName) *pstrName = com::Bstr(name).detach();
         if (pVal) *pVal = value.detach();
@@ -403,7 +403,7 @@ class QualifierSet final : public IWbemQualifierSet {
         QualifierList after;
         hr = EffectiveQualifiers(*owner_, scope_, name_, &after);
         if (FAILED(hr)) return hr;
-        return FindQualifier(after, name) ? WBEM_S_RESET_TO_DEFAULT : S_OK;
+        return FindQualifier(after, name) ? static_cast<HRESULT>(WBEM_S_RESET_TO_DEFAULT) : S_OK;
       }
       return WBEM_E_NOT_FOUND;
     }

@@ -156,7 +156,7 @@ HRESULT CloneObject(IUnknown* unk, com::ComPtr<IWbemClassObject>* out) {
   if (FAILED(com::ComPtr<IUnknown>::Share(unk).As(&obj)) || !obj) return WBEM_E_TYPE_MISMATCH;
   HRESULT hr = obj->Clone(out->put());
   if (FAILED(hr)) return hr;
-  return *out ? S_OK : WBEM_E_FAILED;
+  return *out ? S_OK : static_cast<HRESULT>(WBEM_E_FAILED);
 }
 
 // One scalar (or one array element when inArray).
@@ -270,7 +270,7 @@ HRESULT CoerceScalar(CIMTYPE t, const VARIANT& in, bool interval, bool inArray,
       OleStringView s = BstrView(in.bstrVal);
       ObjectPath path;
       HRESULT hr = ParseObjectPath(s, &path);
-      if (hr == WBEM_E_OUT_OF_MEMORY) return hr;
+      if (hr == static_cast<HRESULT>(WBEM_E_OUT_OF_MEMORY)) return hr;
       if (FAILED(hr)) return WBEM_E_TYPE_MISMATCH;
       *out = com::Variant::FromBstr(s);
       return S_OK;
@@ -374,7 +374,7 @@ HRESULT CoerceArray(CIMTYPE elem, const VARIANT& in, bool interval, com::Variant
   for (ULONG i = 0; i < count; ++i) {
     com::Variant element;
     HRESULT hr = ReadElement(in.parray, inElem, lo + static_cast<LONG>(i), &element);
-    if (FAILED(hr)) return hr == WBEM_E_TYPE_MISMATCH ? hr : WBEM_E_TYPE_MISMATCH;
+    if (FAILED(hr)) return WBEM_E_TYPE_MISMATCH;
     if (IsNullValue(element.get()) || (element.vt() & (VT_ARRAY | VT_BYREF)))
       return WBEM_E_TYPE_MISMATCH;
     com::Variant converted;
@@ -394,7 +394,7 @@ bool IsValidCimType(CIMTYPE type) noexcept {
 }
 
 HRESULT CheckCimType(CIMTYPE type) noexcept {
-  return IsValidCimType(type) ? S_OK : WBEM_E_INVALID_PROPERTY_TYPE;
+  return IsValidCimType(type) ? S_OK : static_cast<HRESULT>(WBEM_E_INVALID_PROPERTY_TYPE);
 }
 
 VARTYPE CanonicalVarType(CIMTYPE type) noexcept {
@@ -559,7 +559,7 @@ bool ScalarEqual(const VARIANT& a, const VARIANT& b, bool ignoreCase, long flags
       if (FAILED(com::ComPtr<IUnknown>::Share(x).As(&ox)) ||
           FAILED(com::ComPtr<IUnknown>::Share(y).As(&oy)))
         return x == y;
-      return ox->CompareTo(flags, oy.get()) == WBEM_S_SAME;
+      return ox->CompareTo(flags, oy.get()) == static_cast<HRESULT>(WBEM_S_SAME);
     }
     default:
       return false;
