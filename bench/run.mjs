@@ -91,13 +91,15 @@ const fmt = (x, digits = 0) =>
     ? x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
     : '—';
 
+const cpu = (r) => (typeof r.cpuUsPerOp === 'number' ? `, ${fmt(r.cpuUsPerOp, 1)} µs CPU/op` : '');
+
 // The headline number of each trial, for the table.
 const headline = {
   single: (r) => `p50 ${fmt(r.p50us, 1)} µs, p99 ${fmt(r.p99us, 1)} µs`,
-  concurrent: (r) => `${fmt(r.opsPerSec)} instances/s`,
-  putMany: (r) => `${fmt(r.opsPerSec)} instances/s`,
-  nativeOnly: (r) => `${fmt(r.opsPerSec)} instances/s`,
-  perEventDelivery: (r) => `${fmt(r.opsPerSec)} instances/s`,
+  concurrent: (r) => `${fmt(r.opsPerSec)} instances/s${cpu(r)}`,
+  putMany: (r) => `${fmt(r.opsPerSec)} instances/s${cpu(r)}`,
+  nativeOnly: (r) => `${fmt(r.opsPerSec)} instances/s${cpu(r)}`,
+  perEventDelivery: (r) => `${fmt(r.opsPerSec)} instances/s${cpu(r)}`,
   tsfnRoundTrip: (r) => `${fmt(r.callsPerSec)} calls/s (${fmt(r.callsPerSecWithJsCall)}/s with a JS call each)`,
   putClass: (r) => `${fmt(r.opsPerSec)} classes/s`,
   memory: (r) => `growth ${fmt(r.rssGrowthMB, 1)} MB over ${fmt(r.cycles)} cycles, ${fmt(r.bytesPerInstance)} B/instance`,
@@ -181,6 +183,10 @@ async function main() {
     batchedOverPerEvent: ratio(results.putMany?.opsPerSec, results.perEventDelivery?.opsPerSec),
     concurrentOverPutMany: ratio(results.concurrent?.opsPerSec, results.putMany?.opsPerSec),
     perEventOverTsfnFloor: ratio(results.perEventDelivery?.opsPerSec, results.tsfnRoundTrip?.callsPerSec),
+    // CPU time per put (all threads), end to end vs native only: steadier than
+    // the wall-clock ratio when the machine is busy.
+    cpuPutManyOverNativeOnly: ratio(results.putMany?.cpuUsPerOp, results.nativeOnly?.cpuUsPerOp),
+    cpuPerEventOverBatched: ratio(results.perEventDelivery?.cpuUsPerOp, results.putMany?.cpuUsPerOp),
   };
   results.targets = targets(results);
 
@@ -189,6 +195,8 @@ async function main() {
   console.log(`  batched / perEvent            ${fmt(results.ratios.batchedOverPerEvent, 3)}`);
   console.log(`  concurrent / putMany          ${fmt(results.ratios.concurrentOverPutMany, 3)}`);
   console.log(`  perEvent / TSFN floor         ${fmt(results.ratios.perEventOverTsfnFloor, 3)}`);
+  console.log(`  CPU/op putMany / nativeOnly   ${fmt(results.ratios.cpuPutManyOverNativeOnly, 3)}`);
+  console.log(`  CPU/op perEvent / batched     ${fmt(results.ratios.cpuPerEventOverBatched, 3)}`);
   console.log(`\ntargets${options.quick ? ' (sized for full runs; --quick numbers are indicative only)' : ''}`);
   for (const t of results.targets) {
     const state = t.met === null ? 'n/a   ' : t.met ? 'met   ' : 'MISSED';

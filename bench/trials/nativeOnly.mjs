@@ -16,5 +16,11 @@ await trial(async () => {
   if (run.status !== 0) throw new Error(`${path.basename(exe)} exited ${run.status ?? run.signal}: ${run.stderr.trim()}`);
   const line = run.stdout.trim().split('\n').pop();
   const result = JSON.parse(line);
-  return { opsPerSec: result.opsPerSec, count: result.count, window: result.window, seconds: result.elapsedMs / 1000 };
+  return {
+    opsPerSec: result.opsPerSec,
+    count: result.count,
+    window: result.window,
+    seconds: result.elapsedMs / 1000,
+    cpuUsPerOp: result.cpuUsPerOp,
+  };
 });

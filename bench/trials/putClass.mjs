@@ -1,6 +1,6 @@
 // putClass: 1,000 classes in a 5-level hierarchy, each level put once its
 // parents exist (the classes of one level all in flight together); classes/s.
-import { createRepository, connect, round, trial, quick } from './common.mjs';
+import { createRepository, connect, quick, startClock, trial } from './common.mjs';
 
 // Classes per level; each class derives from one of the previous level.
 const widths = quick ? [1, 4, 10, 25, 60] : [5, 20, 75, 200, 700];
@@ -20,15 +20,15 @@ function definition(level, i) {
 await trial(async () => {
   const conn = await connect({ backend: 'embedded', namespace: 'root/cimv2', repository: createRepository() });
   const count = widths.reduce((a, b) => a + b, 0);
-  const start = process.hrtime.bigint();
+  const clock = startClock();
   for (let level = 0; level < widths.length; level++) {
     const puts = [];
     for (let i = 0; i < widths[level]; i++) puts.push(conn.putClass(definition(level, i)));
     await Promise.all(puts);
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const t = clock.stop(count);
   const deepest = await conn.getClass(`Bench_L4_${widths[4] - 1}`);
   if (!deepest.superclass) throw new Error('the deepest class came back without a superclass');
   await conn.close();
-  return { count, levels: widths.length, opsPerSec: Math.round(count / seconds), seconds: round(seconds, 3) };
+  return { count, levels: widths.length, ...t };
 });

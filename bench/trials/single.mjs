@@ -1,5 +1,5 @@
 // single: sequential awaited putInstance; latency percentiles in µs.
-import { className, open, properties, round, size, trial } from './common.mjs';
+import { className, open, properties, round, size, startClock, trial } from './common.mjs';
 
 await trial(async () => {
   const conn = await open();
@@ -8,13 +8,13 @@ await trial(async () => {
   for (let i = 0; i < warmup; i++) await conn.putInstance(className, properties(i, 'warm'));
 
   const micros = new Float64Array(count);
-  const start = process.hrtime.bigint();
+  const clock = startClock();
   for (let i = 0; i < count; i++) {
     const t0 = process.hrtime.bigint();
     await conn.putInstance(className, properties(i));
     micros[i] = Number(process.hrtime.bigint() - t0) / 1000;
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const t = clock.stop(count);
   await conn.close();
 
   micros.sort();
@@ -26,6 +26,7 @@ await trial(async () => {
     p99us: round(at(0.99)),
     p999us: round(at(0.999)),
     maxus: round(micros[count - 1]),
-    opsPerSec: Math.round(count / seconds),
+    opsPerSec: t.opsPerSec,
+    cpuUsPerOp: t.cpuUsPerOp,
   };
 });
