@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -144,6 +145,14 @@ inline Variant ValueAt(Repository& r, const char* path, const char* prop,
   if (FAILED(r.GetInstance(ns, W(path), &d))) return Variant();
   int i = d.cls->FindProperty(W(prop));
   return i < 0 ? Variant() : d.values[i];
+}
+
+// The VT_I4 value of property `prop` of the instance at `path` (INT32_MIN
+// when missing or not VT_I4).
+inline int32_t LongAt(Repository& r, const char* path, const char* prop,
+                      const OleString& ns = Ns()) {
+  Variant v = ValueAt(r, path, prop, ns);
+  return v.vt() == VT_I4 ? v.get()->lVal : INT32_MIN;
 }
 
 inline OleString StrOf(const Variant& v) {
