@@ -37,8 +37,10 @@ const SystemPropertyInfo kSystemProperties[kSystemPropertyCount] = {
     {OLESTR("__PATH"), CIM_STRING},
 };
 
+// Thread: any.
 bool StartsWithUnderscore(OleStringView s) { return !s.empty() && s[0] == u'_'; }
 
+// Thread: any.
 HRESULT MakeNameArray(const std::vector<OleString>& names, SAFEARRAY** out) {
   com::SafeArray sa = com::SafeArray::Create(VT_BSTR, static_cast<ULONG>(names.size()));
   if (!sa) return WBEM_E_OUT_OF_MEMORY;
@@ -51,6 +53,7 @@ HRESULT MakeNameArray(const std::vector<OleString>& names, SAFEARRAY** out) {
   return S_OK;
 }
 
+// Thread: any.
 HRESULT MapException() noexcept {
   try {
     throw;
@@ -61,6 +64,7 @@ HRESULT MapException() noexcept {
   }
 }
 
+// Thread: any.
 bool IsIntervalProperty(const Property& p) {
   const Qualifier* q = FindQualifier(p.qualifiers, OLESTR("SubType"));
   if (!q || q->value.vt() != VT_BSTR) return false;
@@ -72,6 +76,7 @@ constexpr long kNameFlagsAllowed = WBEM_MASK_PRIMARY_CONDITION | WBEM_FLAG_KEYS_
                                    WBEM_FLAG_REFS_ONLY | WBEM_MASK_CONDITION_ORIGIN |
                                    WBEM_MASK_CLASS_CONDITION;
 
+// Thread: any.
 bool ValidOriginCondition(long flags) {
   long origin = flags & WBEM_MASK_CONDITION_ORIGIN;
   return origin == 0 || origin == WBEM_FLAG_LOCAL_ONLY || origin == WBEM_FLAG_PROPAGATED_ONLY ||
@@ -80,6 +85,7 @@ bool ValidOriginCondition(long flags) {
 
 }  // namespace
 
+// Thread: any.
 int FindSystemProperty(OleStringView name) noexcept {
   if (name.size() < 2 || name[0] != u'_' || name[1] != u'_') return -1;
   for (int i = 0; i < kSystemPropertyCount; ++i)
@@ -87,22 +93,27 @@ int FindSystemProperty(OleStringView name) noexcept {
   return -1;
 }
 
+// Thread: any.
 OleStringView SystemPropertyName(int index) noexcept { return kSystemProperties[index].name; }
+// Thread: any.
 CIMTYPE SystemPropertyType(int index) noexcept { return kSystemProperties[index].type; }
 
 // ---------------------------------------------------------------------------
 // Construction and IUnknown.
 
+// Thread: any.
 ClassObject::ClassObject(ClassPtr cls, bool owned)
     : isClass_(true), cls_(std::move(cls)), owned_(owned) {
   live::classObjects.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Thread: any.
 ClassObject::ClassObject(InstanceData inst) : isClass_(false), inst_(std::move(inst)) {
   if (inst_.modified.size() != inst_.values.size()) inst_.modified.resize(inst_.values.size());
   live::classObjects.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Thread: any.
 ClassObject::~ClassObject() { live::classObjects.fetch_sub(1, std::memory_order_relaxed); }
 
 // Thread: any.
@@ -158,6 +169,7 @@ com::ComPtr<IWbemClassObject> NewInstanceObject(InstanceData data) {
   return com::ComPtr<IWbemClassObject>::Adopt(new ClassObject(std::move(data)));
 }
 
+// Thread: any.
 ClassData& ClassObject::MutableClass() {
   if (!owned_ || cls_.use_count() != 1) {
     cls_ = std::make_shared<ClassData>(*cls_);
@@ -167,6 +179,7 @@ ClassData& ClassObject::MutableClass() {
   return const_cast<ClassData&>(*cls_);
 }
 
+// Thread: any.
 bool ClassObject::HasAmendedQualifiers() const noexcept {
   auto any = [](const QualifierList& l) {
     for (const Qualifier& q : l)
@@ -196,6 +209,7 @@ bool ClassObject::HasAmendedQualifiers() const noexcept {
 // ---------------------------------------------------------------------------
 // System properties and origins.
 
+// Thread: any.
 HRESULT ClassObject::GetSystemProperty(int index, com::Variant* out) const {
   const ClassData& c = Definition();
   const Location& loc = ObjectLocation();
@@ -244,6 +258,7 @@ HRESULT ClassObject::GetSystemProperty(int index, com::Variant* out) const {
   return S_OK;
 }
 
+// Thread: any.
 long ClassObject::PropertyOrigin(size_t index) const noexcept {
   if (isClass_) {
     return cls_->properties[index].propagated ? WBEM_FLAVOR_ORIGIN_PROPAGATED
@@ -295,6 +310,7 @@ HRESULT ClassObject::Get(LPCWSTR wszName, long lFlags, VARIANT* pVal, CIMTYPE* p
   }
 }
 
+// Thread: any.
 HRESULT ClassObject::RenameClass(const VARIANT* value, CIMTYPE type) {
   if (!isClass_ || IsStored()) return WBEM_E_READ_ONLY;
   if (type != 0 && type != CIM_STRING) return WBEM_E_TYPE_MISMATCH;
@@ -316,6 +332,7 @@ HRESULT ClassObject::RenameClass(const VARIANT* value, CIMTYPE type) {
   return S_OK;
 }
 
+// Thread: any.
 HRESULT ClassObject::PutClassProperty(OleStringView name, const VARIANT* value, CIMTYPE type) {
   if (type != 0) {
     HRESULT hr = CheckCimType(type);
@@ -378,6 +395,7 @@ HRESULT ClassObject::PutClassProperty(OleStringView name, const VARIANT* value, 
   return S_OK;
 }
 
+// Thread: any.
 HRESULT ClassObject::PutInstanceProperty(OleStringView name, const VARIANT* value, CIMTYPE type) {
   const ClassData& c = *inst_.cls;
   int idx = c.FindProperty(name);
@@ -447,6 +465,7 @@ HRESULT ClassObject::Delete(LPCWSTR wszName) noexcept {
 // ---------------------------------------------------------------------------
 // Names and enumeration.
 
+// Thread: any.
 bool ClassObject::MatchesNameFilter(size_t index, long flags, OleStringView qualifier,
                                     const VARIANT* qualifierValue) const {
   const ClassData& c = Definition();
@@ -479,6 +498,7 @@ bool ClassObject::MatchesNameFilter(size_t index, long flags, OleStringView qual
   }
 }
 
+// Thread: any.
 HRESULT ClassObject::CollectNames(OleStringView qualifier, long flags,
                                   const VARIANT* qualifierValue,
                                   std::vector<OleString>* out) const {

@@ -17,6 +17,7 @@ namespace {
 const OLECHAR kParameters[] = OLESTR("__PARAMETERS");
 const OLECHAR kReturnValue[] = OLESTR("ReturnValue");
 
+// Thread: any.
 HRESULT MapException() noexcept {
   try {
     throw;
@@ -28,6 +29,7 @@ HRESULT MapException() noexcept {
 }
 
 // The signature data of a `__PARAMETERS` object (null for none).
+// Thread: any.
 HRESULT SignatureOf(IWbemClassObject* obj, ClassPtr* out) {
   out->reset();
   if (!obj) return S_OK;
@@ -50,6 +52,7 @@ HRESULT SignatureOf(IWbemClassObject* obj, ClassPtr* out) {
 // WMI's parameter rules: every parameter but ReturnValue has an integer ID
 // qualifier, ReturnValue has none, and the IDs of the distinct parameters
 // are 0..n-1.
+// Thread: any.
 HRESULT CheckParameterIds(const ClassPtr& in, const ClassPtr& out) {
   std::vector<std::pair<OleString, long>> ids;
   auto scan = [&](const ClassPtr& sig, bool isOut) -> HRESULT {
@@ -86,6 +89,7 @@ HRESULT CheckParameterIds(const ClassPtr& in, const ClassPtr& out) {
   return S_OK;
 }
 
+// Thread: any.
 HRESULT SignatureObject(const ClassPtr& sig, IWbemClassObject** out) {
   if (!out) return S_OK;
   *out = sig ? NewClassObject(sig).detach() : nullptr;

@@ -13,6 +13,7 @@ namespace wmiput::embedded {
 
 namespace {
 
+// Thread: any.
 HRESULT MapException() noexcept {
   try {
     throw;
@@ -23,12 +24,15 @@ HRESULT MapException() noexcept {
   }
 }
 
+// Thread: any.
 void Append(OleString* out, const char* ascii) {
   while (*ascii) out->push_back(static_cast<OLECHAR>(*ascii++));
 }
 
+// Thread: any.
 OleStringView View(BSTR b) { return b ? OleStringView(b, SysStringLen(b)) : OleStringView(); }
 
+// Thread: any.
 void AppendScalar(OleString* out, const VARIANT& v, CIMTYPE elem) {
   char buf[64];
   switch (v.vt) {
@@ -68,6 +72,7 @@ void AppendScalar(OleString* out, const VARIANT& v, CIMTYPE elem) {
   Append(out, buf);
 }
 
+// Thread: any.
 void AppendValue(OleString* out, const VARIANT& v, CIMTYPE type) {
   const CIMTYPE elem = type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY);
   if (!(v.vt & VT_ARRAY)) {
@@ -104,6 +109,7 @@ void AppendValue(OleString* out, const VARIANT& v, CIMTYPE type) {
   Append(out, "}");
 }
 
+// Thread: any.
 CIMTYPE QualifierCimType(const VARIANT& v) {
   switch (v.vt & VT_TYPEMASK) {
     case VT_I4: return CIM_SINT32;
@@ -114,6 +120,7 @@ CIMTYPE QualifierCimType(const VARIANT& v) {
 }
 
 // "[A, B(1): ToSubclass] " for the local qualifiers of a list (none: "").
+// Thread: any.
 void AppendQualifiers(OleString* out, const QualifierList& list, bool flavors,
                       const OleString* extra = nullptr) {
   bool first = true;
@@ -149,6 +156,7 @@ void AppendQualifiers(OleString* out, const QualifierList& list, bool flavors,
 }
 
 // MOF type of a property: "uint32", "Foo ref", "object", "Foo" (embedded).
+// Thread: any.
 OleString MofType(const Property& p) {
   OleString t = CimTypeQualifierValue(p);
   const CIMTYPE elem = p.type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY);
@@ -164,6 +172,7 @@ OleString MofType(const Property& p) {
   return CimTypeName(p.type);
 }
 
+// Thread: any.
 void AppendMethod(OleString* out, const Method& m, bool flavors) {
   Append(out, "\t");
   AppendQualifiers(out, m.qualifiers, flavors);
@@ -209,6 +218,7 @@ void AppendMethod(OleString* out, const Method& m, bool flavors) {
   Append(out, ");\n");
 }
 
+// Thread: any.
 bool QualifierListsEqual(const QualifierList& a, const QualifierList& b, long flags) {
   const bool ignoreCase = (flags & WBEM_FLAG_IGNORE_CASE) != 0;
   if (a.size() != b.size()) return false;
@@ -223,10 +233,12 @@ bool QualifierListsEqual(const QualifierList& a, const QualifierList& b, long fl
   return true;
 }
 
+// Thread: any.
 bool LocationsEqual(const Location& a, const Location& b) {
   return EqualsNoCase(a.server, b.server) && EqualsNoCase(a.nameSpace, b.nameSpace);
 }
 
+// Thread: any.
 bool ClassDataEqual(const ClassData& a, const ClassData& b, long flags) {
   const bool ignoreCase = (flags & WBEM_FLAG_IGNORE_CASE) != 0;
   const bool quals = !(flags & WBEM_FLAG_IGNORE_QUALIFIERS);
@@ -254,6 +266,7 @@ bool ClassDataEqual(const ClassData& a, const ClassData& b, long flags) {
 
 }  // namespace
 
+// Thread: any.
 bool ClassObject::EqualTo(const ClassObject& other, long flags) const {
   if (isClass_ != other.isClass_) return false;
   if (!(flags & WBEM_FLAG_IGNORE_OBJECT_SOURCE) &&

@@ -15,6 +15,7 @@ namespace wmiput::embedded {
 
 namespace {
 
+// Thread: any.
 HRESULT MapException() noexcept {
   try {
     throw;
@@ -25,6 +26,7 @@ HRESULT MapException() noexcept {
   }
 }
 
+// Thread: any.
 bool IsContextElementVt(VARTYPE vt) {
   switch (vt) {
     case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4:
@@ -36,6 +38,7 @@ bool IsContextElementVt(VARTYPE vt) {
 }
 
 // Every VT_UNKNOWN in v (scalar or array) is an IWbemClassObject.
+// Thread: any.
 bool HoldsOnlyClassObjects(const VARIANT& v) {
   auto isObject = [](IUnknown* unk) {
     if (!unk) return true;
@@ -260,6 +263,7 @@ class Context final : public IWbemContext {
 
 }  // namespace
 
+// Thread: any.
 bool IsValidContextValue(const VARIANT& v) noexcept {
   if (v.vt == VT_NULL) return true;
   if (v.vt & VT_BYREF) return false;

@@ -15,6 +15,7 @@ const OLECHAR kCimType[] = OLESTR("CIMTYPE");
 const OLECHAR kAbstract[] = OLESTR("Abstract");
 const OLECHAR kId[] = OLESTR("ID");
 
+// Thread: any.
 bool IsTrueValue(const VARIANT& v) {
   switch (v.vt) {
     case VT_EMPTY: case VT_NULL: return false;
@@ -25,6 +26,7 @@ bool IsTrueValue(const VARIANT& v) {
 
 // A copy of q as seen in a derived class / on an instance: propagated and
 // without override history.
+// Thread: any.
 Qualifier PropagatedCopy(const Qualifier& q) {
   Qualifier r;
   r.name = q.name;
@@ -34,6 +36,7 @@ Qualifier PropagatedCopy(const Qualifier& q) {
   return r;
 }
 
+// Thread: any.
 QualifierList DerivedQualifiers(const QualifierList& parent) {
   QualifierList r;
   for (const Qualifier& q : parent)
@@ -44,6 +47,7 @@ QualifierList DerivedQualifiers(const QualifierList& parent) {
 // Puts the child's local qualifiers on top of `base` (the propagated ones of
 // the new parent). Returns the first conflict, or S_OK; with force the
 // conflicting child qualifier is dropped.
+// Thread: any.
 HRESULT OverlayQualifiers(const QualifierList& child, bool force, QualifierList* base) {
   HRESULT first = S_OK;
   for (const Qualifier& q : child) {
@@ -76,6 +80,7 @@ struct Param {
   long id;
 };
 
+// Thread: any.
 std::vector<Param> Params(const ClassPtr& sig) {
   std::vector<Param> r;
   if (!sig) return r;
@@ -89,6 +94,7 @@ std::vector<Param> Params(const ClassPtr& sig) {
   return r;
 }
 
+// Thread: any.
 bool SameParams(const ClassPtr& a, const ClassPtr& b) {
   std::vector<Param> x = Params(a), y = Params(b);
   if (x.size() != y.size()) return false;
@@ -97,12 +103,14 @@ bool SameParams(const ClassPtr& a, const ClassPtr& b) {
   return true;
 }
 
+// Thread: any.
 OleStringView BstrView(const com::Variant& v) {
   BSTR b = v.get()->bstrVal;
   return b ? OleStringView(b, SysStringLen(b)) : OleStringView();
 }
 
 // The key literal of a stored value of CIM type `type`; false for NULL.
+// Thread: any.
 bool KeyLiteralOf(CIMTYPE type, const com::Variant& v, KeyLiteral* out) {
   const VARIANT& x = *v.get();
   if (x.vt == VT_NULL || x.vt == VT_EMPTY) return false;
@@ -149,67 +157,82 @@ bool KeyLiteralOf(CIMTYPE type, const com::Variant& v, KeyLiteral* out) {
 
 }  // namespace
 
+// Thread: any.
 Qualifier* FindQualifier(QualifierList& list, OleStringView name) {
   for (Qualifier& q : list)
     if (EqualsNoCase(q.name, name)) return &q;
   return nullptr;
 }
 
+// Thread: any.
 const Qualifier* FindQualifier(const QualifierList& list, OleStringView name) {
   for (const Qualifier& q : list)
     if (EqualsNoCase(q.name, name)) return &q;
   return nullptr;
 }
 
+// Thread: any.
 bool PropagatesToDerived(const Qualifier& q) {
   if (EqualsNoCase(q.name, kKey) || EqualsNoCase(q.name, kCimType)) return true;
   if (EqualsNoCase(q.name, kAbstract)) return false;
   return (q.flavor & WBEM_FLAVOR_FLAG_PROPAGATE_TO_DERIVED_CLASS) != 0;
 }
 
+// Thread: any.
 bool PropagatesToInstance(const Qualifier& q) {
   if (EqualsNoCase(q.name, kKey) || EqualsNoCase(q.name, kCimType)) return true;
   if (EqualsNoCase(q.name, kAbstract)) return false;
   return (q.flavor & WBEM_FLAVOR_FLAG_PROPAGATE_TO_INSTANCE) != 0;
 }
 
+// Thread: any.
 bool IsQualifierSet(const QualifierList& list, OleStringView name) {
   const Qualifier* q = FindQualifier(list, name);
   return q && IsTrueValue(*q->value.get());
 }
 
+// Thread: any.
 OleString CimTypeQualifierValue(const Property& p) {
   if (const Qualifier* q = FindQualifier(p.qualifiers, kCimType))
     if (q->value.vt() == VT_BSTR) return OleString(BstrView(q->value));
   return CimTypeName(p.type);
 }
 
+// Thread: any.
 bool IsInheritedOrigin(const ClassData& cls, OleStringView origin) {
   return !origin.empty() && !EqualsNoCase(origin, cls.name);
 }
 
+// Thread: any.
 int ClassData::FindProperty(OleStringView n) const {
   for (size_t i = 0; i < properties.size(); ++i)
     if (EqualsNoCase(properties[i].name, n)) return static_cast<int>(i);
   return -1;
 }
 
+// Thread: any.
 const Method* ClassData::FindMethod(OleStringView n) const {
   for (const Method& m : methods)
     if (EqualsNoCase(m.name, n)) return &m;
   return nullptr;
 }
 
+// Thread: any.
 bool ClassData::IsKeyProperty(size_t index) const {
   return index < properties.size() && IsQualifierSet(properties[index].qualifiers, kKey);
 }
 
+// Thread: any.
 bool ClassData::HasQualifier(OleStringView n) const { return IsQualifierSet(qualifiers, n); }
 
+// Thread: any.
 bool ClassData::IsAbstract() const { return HasQualifier(kAbstract); }
+// Thread: any.
 bool ClassData::IsSingleton() const { return HasQualifier(OLESTR("Singleton")); }
+// Thread: any.
 bool ClassData::IsDynamic() const { return HasQualifier(OLESTR("Dynamic")); }
 
+// Thread: any.
 ClassData DeriveFrom(const ClassData& parent) {
   ClassData d;
   d.superclass = parent.name;
@@ -241,6 +264,7 @@ ClassData DeriveFrom(const ClassData& parent) {
   return d;
 }
 
+// Thread: any.
 HRESULT Rebase(const ClassData& newParent, const ClassData& child, bool force, ClassData* out) {
   ClassData r = DeriveFrom(newParent);
   r.name = child.name;
@@ -301,6 +325,7 @@ HRESULT Rebase(const ClassData& newParent, const ClassData& child, bool force, C
   return S_OK;
 }
 
+// Thread: any.
 InstanceData NewInstance(const ClassPtr& cls) {
   InstanceData d;
   d.cls = cls;
@@ -312,10 +337,12 @@ InstanceData NewInstance(const ClassPtr& cls) {
   return d;
 }
 
+// Thread: any.
 bool SameSignature(const Method& a, const Method& b) {
   return SameParams(a.inParams, b.inParams) && SameParams(a.outParams, b.outParams);
 }
 
+// Thread: any.
 OleString InstanceRelPath(const InstanceData& inst) {
   if (!inst.cls) return OleString();
   const ClassData& cls = *inst.cls;

@@ -14,6 +14,7 @@ namespace {
 const OLECHAR kCimType[] = OLESTR("CIMTYPE");
 const OLECHAR kKey[] = OLESTR("Key");
 
+// Thread: any.
 HRESULT MapException() noexcept {
   try {
     throw;
@@ -25,6 +26,7 @@ HRESULT MapException() noexcept {
 }
 
 // Qualifiers WMI defines as boolean: their value must be VT_BOOL.
+// Thread: any.
 bool IsBooleanQualifier(OleStringView name) {
   static const OLECHAR* const kNames[] = {
       OLESTR("Key"),     OLESTR("Singleton"), OLESTR("Abstract"),
@@ -35,6 +37,7 @@ bool IsBooleanQualifier(OleStringView name) {
   return false;
 }
 
+// Thread: any.
 bool IsAllowedQualifierVt(VARTYPE vt) {
   if (vt & VT_BYREF) return false;
   switch (vt & ~VT_ARRAY) {
@@ -43,15 +46,19 @@ bool IsAllowedQualifierVt(VARTYPE vt) {
   }
 }
 
+// Thread: any.
 bool IsTrue(const VARIANT& v) { return v.vt == VT_BOOL && v.boolVal != VARIANT_FALSE; }
 
+// Thread: any.
 OleStringView View(BSTR b) { return b ? OleStringView(b, SysStringLen(b)) : OleStringView(); }
 
+// Thread: any.
 bool StartsWithNoCase(OleStringView s, OleStringView prefix) {
   return s.size() >= prefix.size() && EqualsNoCase(s.substr(0, prefix.size()), prefix);
 }
 
 // Whether `value` is an acceptable CIMTYPE qualifier for property type `type`.
+// Thread: any.
 bool CimTypeMatches(CIMTYPE type, OleStringView value) {
   const CIMTYPE elem = type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY);
   if (EqualsNoCase(value, CimTypeName(elem))) return true;
@@ -65,6 +72,7 @@ bool CimTypeMatches(CIMTYPE type, OleStringView value) {
   return false;
 }
 
+// Thread: any.
 Qualifier PropagatedCopy(const Qualifier& q) {
   Qualifier r;
   r.name = q.name;
@@ -75,6 +83,7 @@ Qualifier PropagatedCopy(const Qualifier& q) {
 }
 
 // Instance overlay: the entries of `own` replace (or join) those of `base`.
+// Thread: any.
 void Overlay(const QualifierList& own, QualifierList* base) {
   for (const Qualifier& q : own) {
     if (Qualifier* e = FindQualifier(*base, q.name)) *e = q;
@@ -82,6 +91,7 @@ void Overlay(const QualifierList& own, QualifierList* base) {
   }
 }
 
+// Thread: any.
 void AddCimType(const Property& p, bool propagated, QualifierList* out) {
   if (FindQualifier(*out, kCimType)) return;
   Qualifier q;
@@ -423,11 +433,13 @@ class QualifierSet final : public IWbemQualifierSet {
 
 }  // namespace
 
+// Thread: any.
 long ReportedFlavor(const Qualifier& q) noexcept {
   return (q.flavor & ~static_cast<long>(WBEM_FLAVOR_MASK_ORIGIN)) |
          (q.propagated ? WBEM_FLAVOR_ORIGIN_PROPAGATED : WBEM_FLAVOR_ORIGIN_LOCAL);
 }
 
+// Thread: any.
 HRESULT EffectiveQualifiers(const ClassObject& owner, QualifierScope scope, OleStringView name,
                             QualifierList* out) {
   out->clear();

@@ -20,18 +20,21 @@ struct Int {
   uint64_t magnitude = 0;
 };
 
+// Thread: any.
 Int FromSigned(int64_t v) {
   Int r;
   r.negative = v < 0;
   r.magnitude = v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v);
   return r;
 }
+// Thread: any.
 Int FromUnsigned(uint64_t v) {
   Int r;
   r.magnitude = v;
   return r;
 }
 
+// Thread: any.
 bool IsIntegerVt(VARTYPE vt) {
   switch (vt) {
     case VT_I1: case VT_UI1: case VT_I2: case VT_UI2: case VT_I4: case VT_UI4:
@@ -43,6 +46,7 @@ bool IsIntegerVt(VARTYPE vt) {
 }
 
 // Reads an integer VARTYPE; with allowReal also an integral finite VT_R4/VT_R8.
+// Thread: any.
 bool ReadInt(const VARIANT& v, bool allowReal, Int* out) {
   switch (v.vt) {
     case VT_I1: *out = FromSigned(v.cVal); return true;
@@ -73,6 +77,7 @@ bool ReadInt(const VARIANT& v, bool allowReal, Int* out) {
 }
 
 // lo <= value <= hi, for lo in int64 and hi in uint64.
+// Thread: any.
 bool InRange(const Int& v, int64_t lo, uint64_t hi) {
   if (v.negative) {
     if (lo >= 0) return false;
@@ -82,18 +87,22 @@ bool InRange(const Int& v, int64_t lo, uint64_t hi) {
   return v.magnitude <= hi;
 }
 
+// Thread: any.
 int64_t ToSigned(const Int& v) {
   if (!v.negative) return static_cast<int64_t>(v.magnitude);
   if (v.magnitude == (uint64_t{1} << 63)) return std::numeric_limits<int64_t>::min();
   return -static_cast<int64_t>(v.magnitude);
 }
 
+// Thread: any.
 OleStringView BstrView(BSTR b) {
   return b ? OleStringView(b, SysStringLen(b)) : OleStringView();
 }
 
+// Thread: any.
 OleString Ascii(const std::string& s) { return OleString(s.begin(), s.end()); }
 
+// Thread: any.
 OleString FormatInt(const Int& v) {
   std::string s = std::to_string(v.magnitude);
   if (v.negative && v.magnitude != 0) s.insert(s.begin(), '-');
@@ -101,6 +110,7 @@ OleString FormatInt(const Int& v) {
 }
 
 // Decimal text: optional '-' (when allowMinus), then one or more ASCII digits.
+// Thread: any.
 bool ParseDecimal(OleStringView s, bool allowMinus, Int* out) {
   size_t i = 0;
   Int r;
@@ -121,6 +131,7 @@ bool ParseDecimal(OleStringView s, bool allowMinus, Int* out) {
   return true;
 }
 
+// Thread: any.
 bool IsElementType(CIMTYPE t) {
   switch (t) {
     case CIM_SINT8: case CIM_UINT8: case CIM_SINT16: case CIM_UINT16:
@@ -133,6 +144,7 @@ bool IsElementType(CIMTYPE t) {
   }
 }
 
+// Thread: any.
 VARTYPE ElementVarType(CIMTYPE t) {
   switch (t) {
     case CIM_SINT8: case CIM_SINT16: case CIM_CHAR16: return VT_I2;
@@ -149,6 +161,7 @@ VARTYPE ElementVarType(CIMTYPE t) {
 }
 
 // Clones the IWbemClassObject behind `unk` (which may be null: *out stays null).
+// Thread: any.
 HRESULT CloneObject(IUnknown* unk, com::ComPtr<IWbemClassObject>* out) {
   out->reset();
   if (!unk) return S_OK;
@@ -160,6 +173,7 @@ HRESULT CloneObject(IUnknown* unk, com::ComPtr<IWbemClassObject>* out) {
 }
 
 // One scalar (or one array element when inArray).
+// Thread: any.
 HRESULT CoerceScalar(CIMTYPE t, const VARIANT& in, bool interval, bool inArray,
                      com::Variant* out) {
   const bool allowReal = !inArray;
@@ -295,6 +309,7 @@ HRESULT CoerceScalar(CIMTYPE t, const VARIANT& in, bool interval, bool inArray,
 }
 
 // Where the payload of a canonical scalar lives, in SafeArrayPutElement terms.
+// Thread: any.
 const void* ElementPointer(const VARIANT& v) {
   switch (v.vt) {
     case VT_BSTR: return v.bstrVal;
@@ -309,6 +324,7 @@ const void* ElementPointer(const VARIANT& v) {
   }
 }
 
+// Thread: any.
 bool ArrayBounds(SAFEARRAY* sa, LONG* lo, ULONG* count) {
   if (!sa || SafeArrayGetDim(sa) != 1) return false;
   LONG l = 0, u = -1;
@@ -320,6 +336,7 @@ bool ArrayBounds(SAFEARRAY* sa, LONG* lo, ULONG* count) {
 
 // Reads element `index` of `sa` (whose element type is `vt`) into *out as a
 // VARIANT of that type.
+// Thread: any.
 HRESULT ReadElement(SAFEARRAY* sa, VARTYPE vt, LONG index, com::Variant* out) {
   VARIANT* v = out->put();
   if (vt == VT_VARIANT) return SafeArrayGetElement(sa, &index, v);
@@ -347,6 +364,7 @@ HRESULT ReadElement(SAFEARRAY* sa, VARTYPE vt, LONG index, com::Variant* out) {
   return hr;
 }
 
+// Thread: any.
 HRESULT CoerceArray(CIMTYPE elem, const VARIANT& in, bool interval, com::Variant* out) {
   const VARTYPE inElem = static_cast<VARTYPE>(in.vt & VT_TYPEMASK);
   LONG lo = 0;
@@ -389,20 +407,24 @@ HRESULT CoerceArray(CIMTYPE elem, const VARIANT& in, bool interval, com::Variant
 
 }  // namespace
 
+// Thread: any.
 bool IsValidCimType(CIMTYPE type) noexcept {
   return IsElementType(type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY));
 }
 
+// Thread: any.
 HRESULT CheckCimType(CIMTYPE type) noexcept {
   return IsValidCimType(type) ? S_OK : static_cast<HRESULT>(WBEM_E_INVALID_PROPERTY_TYPE);
 }
 
+// Thread: any.
 VARTYPE CanonicalVarType(CIMTYPE type) noexcept {
   if (!IsValidCimType(type)) return VT_EMPTY;
   VARTYPE vt = ElementVarType(type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY));
   return (type & CIM_FLAG_ARRAY) ? static_cast<VARTYPE>(VT_ARRAY | vt) : vt;
 }
 
+// Thread: any.
 OleString CimTypeName(CIMTYPE type) {
   switch (type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY)) {
     case CIM_SINT8: return OLESTR("sint8");
@@ -425,10 +447,12 @@ OleString CimTypeName(CIMTYPE type) {
   }
 }
 
+// Thread: any.
 bool IsNullValue(const VARIANT* v) noexcept {
   return !v || v->vt == VT_EMPTY || v->vt == VT_NULL;
 }
 
+// Thread: any.
 HRESULT CoerceForPut(CIMTYPE type, const VARIANT& in, com::Variant* out, bool interval) noexcept {
   if (!out) return WBEM_E_INVALID_PARAMETER;
   try {
@@ -454,6 +478,7 @@ HRESULT CoerceForPut(CIMTYPE type, const VARIANT& in, com::Variant* out, bool in
   }
 }
 
+// Thread: any.
 HRESULT InferCimType(const VARIANT& v, CIMTYPE* out) noexcept {
   if (!out) return WBEM_E_INVALID_PARAMETER;
   CIMTYPE t = CIM_EMPTY;
@@ -474,6 +499,7 @@ HRESULT InferCimType(const VARIANT& v, CIMTYPE* out) noexcept {
   return S_OK;
 }
 
+// Thread: any.
 HRESULT CopyValueOut(const VARIANT& stored, VARIANT* out) noexcept {
   if (!out) return S_OK;
   try {
@@ -490,6 +516,7 @@ HRESULT CopyValueOut(const VARIANT& stored, VARIANT* out) noexcept {
   }
 }
 
+// Thread: any.
 HRESULT CopyValueOut(const VARIANT& stored, com::Variant* out) noexcept {
   if (!out) return S_OK;
   try {
@@ -530,6 +557,7 @@ HRESULT CopyValueOut(const VARIANT& stored, com::Variant* out) noexcept {
 
 namespace {
 
+// Thread: any.
 bool ScalarEqual(const VARIANT& a, const VARIANT& b, bool ignoreCase, long flags) {
   if (a.vt != b.vt) return false;
   switch (a.vt) {
@@ -568,6 +596,7 @@ bool ScalarEqual(const VARIANT& a, const VARIANT& b, bool ignoreCase, long flags
 
 }  // namespace
 
+// Thread: any.
 bool ValuesEqual(const VARIANT& a, const VARIANT& b, bool ignoreCase, long compareFlags) noexcept {
   try {
     if (a.vt != b.vt) return false;
