@@ -120,8 +120,12 @@ WP_TEST("executor: submitting is cheap (well under a microsecond of overhead per
   const double ns =
       std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count() / kTasks;
   std::printf("# executor: %.0f ns per submitted+run task (wall)\n", ns);
-  // Generous bound (sanitizer builds and a loaded 2-core machine).
+  // Generous bound (a loaded 2-core machine); sanitizers slow everything ~10x.
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+  CHECK(ns < 50000.0);
+#else
   CHECK(ns < 5000.0);
+#endif
 }
 
 WP_TEST("delivery: chaos mode completes out of submission order from several threads") {

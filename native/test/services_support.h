@@ -73,11 +73,9 @@ class TestSink final : public IWbemObjectSink {
     return n;
   }
   ULONG STDMETHODCALLTYPE Release() noexcept override {
-    ULONG n;
-    {
-      std::lock_guard<std::mutex> lk(mu_);
-      n = refs_.fetch_sub(1) - 1;
-    }
+    // Notify under the lock: once a waiter sees refs == 1 it may destroy us.
+    std::lock_guard<std::mutex> lk(mu_);
+    ULONG n = refs_.fetch_sub(1) - 1;
     cv_.notify_all();
     return n;  // owned by the test (stack or unique_ptr): never deletes itself
   }
@@ -114,7 +112,6 @@ class TestSink final : public IWbemObjectSink {
     }
     if (onStatus) onStatus();
     Leave();
-    cv_.notify_all();
     return WBEM_S_NO_ERROR;
   }
 
