@@ -167,8 +167,9 @@ export async function* putMany(
 
   try {
     for (;;) {
-      // Fill the window.
-      while (!inputDone && !aborted && outstanding < concurrency) {
+      // Fill the window: results not yet handed to the consumer count too,
+      // so input is never read more than `concurrency` items ahead.
+      while (!inputDone && !aborted && outstanding + ready.length + parked.size < concurrency) {
         const next = isAsync ? await source.next() : (source as Iterator<PutManyItem>).next();
         if (next.done) {
           inputDone = true;
@@ -183,11 +184,16 @@ export async function* putMany(
         }
         start(item, index, 0);
       }
-      while (ready.length > 0) yield ready.shift() as PutManyResult;
-      if (outstanding === 0 && (inputDone || aborted)) break;
+      if (ready.length > 0) {
+        yield ready.shift() as PutManyResult;
+        continue;
+      }
+      if (outstanding === 0) {
+        if (inputDone || aborted) break;
+        continue;
+      }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        if (ready.length > 0 || (aborted && outstanding === 0)) notify();
       });
     }
     if (aborted) throw WbemError.fromStatus('WBEM_E_CALL_CANCELLED', { cause: signal?.reason });

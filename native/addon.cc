@@ -12,7 +12,7 @@ class Addon : public Napi::Addon<Addon> {
  public:
   // Thread: JS.
   Addon(Napi::Env env, Napi::Object exports) {
-    state_.keys.Init(env);
+    state_.keys.Init(env, &state_.keyStore);
     DefineAddon(exports, {
         InstanceMethod("setup", &Addon::Setup),
         Function(env, "open", &OpenConnection),
@@ -61,7 +61,11 @@ class Addon : public Napi::Addon<Addon> {
   EnvState state_;
 };
 
-EnvState& StateOf(Napi::Env env) { return env.GetInstanceData<Addon>()->state(); }
+EnvState& StateOf(Napi::Env env) {
+  EnvState& state = env.GetInstanceData<Addon>()->state();
+  state.keys.Load(env, state.keyStore);
+  return state;
+}
 
 }  // namespace wmiput::bridge
 

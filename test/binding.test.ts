@@ -1,6 +1,6 @@
 // The loaded addon exports exactly the functions binding.d.ts declares in
 // `Binding`, and the status table the native side uses is the one TypeScript uses.
-import assert from 'node:assert/strict';
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';

@@ -180,24 +180,24 @@ Napi::Value SubmitOps(const Napi::CallbackInfo& info) {
     if (!item.IsObject()) throw Napi::TypeError::New(env, "each op must be an object");
     Napi::Object op = item.As<Napi::Object>();
     client::OpRequest req;
-    req.id = op.Get(k.id.Value()).As<Napi::Number>().Uint32Value();
-    req.kind = static_cast<client::OpKind>(op.Get(k.kind.Value()).As<Napi::Number>().Uint32Value());
-    req.flags = static_cast<long>(op.Get(k.flags.Value()).As<Napi::Number>().Int64Value());
-    Napi::Value v = op.Get(k.className.Value());
+    req.id = op.Get(k.id).As<Napi::Number>().Uint32Value();
+    req.kind = static_cast<client::OpKind>(op.Get(k.kind).As<Napi::Number>().Uint32Value());
+    req.flags = static_cast<long>(op.Get(k.flags).As<Napi::Number>().Int64Value());
+    Napi::Value v = op.Get(k.className);
     if (v.IsString()) req.className = ToOle(v);
-    v = op.Get(k.path.Value());
+    v = op.Get(k.path);
     if (v.IsString()) req.path = ToOle(v);
-    v = op.Get(k.deep.Value());
+    v = op.Get(k.deep);
     req.deep = v.IsBoolean() ? v.As<Napi::Boolean>().Value() : true;
 
     ConvertError err;
-    bool ok = ToNamedValues(state, env, op.Get(k.properties.Value()), &req.properties, &err);
+    bool ok = ToNamedValues(state, env, op.Get(k.properties), &req.properties, &err);
     if (ok) {
-      ok = ToNamedValues(state, env, op.Get(k.context.Value()), &req.context, &err);
+      ok = ToNamedValues(state, env, op.Get(k.context), &req.context, &err);
       if (!ok && err.hr == WBEM_E_TYPE_MISMATCH) err.hr = WBEM_E_INVALID_PARAMETER;
     }
     if (ok) {
-      Napi::Value spec = op.Get(k.classSpec.Value());
+      Napi::Value spec = op.Get(k.classSpec);
       if (spec.IsObject()) {
         auto cls = std::make_shared<client::ClassSpec>();
         ok = ToClassSpec(state, env, spec, cls.get(), &err);

@@ -1,42 +1,63 @@
 // Per-env state: property keys created once per env. Thread: JS.
 #include "bridge/env_state.h"
 
+#include <iterator>
+
 namespace wmiput::bridge {
 
 namespace {
-Napi::Reference<Napi::String> Key(Napi::Env env, const char* name) {
-  return Napi::Persistent(Napi::String::New(env, name));
-}
+
+struct KeyName {
+  napi_value Keys::*member;
+  const char* name;
+};
+
+constexpr KeyName kKeyNames[] = {
+    {&Keys::id, "id"},
+    {&Keys::kind, "kind"},
+    {&Keys::flags, "flags"},
+    {&Keys::className, "className"},
+    {&Keys::path, "path"},
+    {&Keys::properties, "properties"},
+    {&Keys::classSpec, "classSpec"},
+    {&Keys::context, "context"},
+    {&Keys::deep, "deep"},
+    {&Keys::name, "name"},
+    {&Keys::superclass, "superclass"},
+    {&Keys::qualifiers, "qualifiers"},
+    {&Keys::methods, "methods"},
+    {&Keys::type, "type"},
+    {&Keys::key, "key"},
+    {&Keys::refClass, "refClass"},
+    {&Keys::objectClass, "objectClass"},
+    {&Keys::hasDefault, "hasDefault"},
+    {&Keys::defaultValue, "defaultValue"},
+    {&Keys::value, "value"},
+    {&Keys::flavor, "flavor"},
+    {&Keys::returnType, "returnType"},
+    {&Keys::parameters, "parameters"},
+    {&Keys::in, "in"},
+    {&Keys::out, "out"},
+    {&Keys::propagated, "propagated"},
+    {&Keys::cls, "__CLASS"},
+};
+
 }  // namespace
 
-void Keys::Init(Napi::Env env) {
-  id = Key(env, "id");
-  kind = Key(env, "kind");
-  flags = Key(env, "flags");
-  className = Key(env, "className");
-  path = Key(env, "path");
-  properties = Key(env, "properties");
-  classSpec = Key(env, "classSpec");
-  context = Key(env, "context");
-  deep = Key(env, "deep");
-  name = Key(env, "name");
-  superclass = Key(env, "superclass");
-  qualifiers = Key(env, "qualifiers");
-  methods = Key(env, "methods");
-  type = Key(env, "type");
-  key = Key(env, "key");
-  refClass = Key(env, "refClass");
-  objectClass = Key(env, "objectClass");
-  hasDefault = Key(env, "hasDefault");
-  defaultValue = Key(env, "defaultValue");
-  value = Key(env, "value");
-  flavor = Key(env, "flavor");
-  returnType = Key(env, "returnType");
-  parameters = Key(env, "parameters");
-  in = Key(env, "in");
-  out = Key(env, "out");
-  propagated = Key(env, "propagated");
-  cls = Key(env, "__CLASS");
+void Keys::Init(Napi::Env env, Napi::ObjectReference* store) {
+  Napi::Array array = Napi::Array::New(env, std::size(kKeyNames));
+  for (uint32_t i = 0; i < std::size(kKeyNames); ++i) {
+    array.Set(i, Napi::String::New(env, kKeyNames[i].name));
+  }
+  *store = Napi::Persistent(array.As<Napi::Object>());
+  Load(env, *store);
+}
+
+void Keys::Load(Napi::Env env, const Napi::ObjectReference& store) {
+  napi_value array = store.Value();
+  for (uint32_t i = 0; i < std::size(kKeyNames); ++i) {
+    napi_get_element(env, array, i, &(this->*kKeyNames[i].member));
+  }
 }
 
 }  // namespace wmiput::bridge

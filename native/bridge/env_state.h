@@ -8,13 +8,16 @@
 
 namespace wmiput::bridge {
 
-// Property keys read on every submit, created once per env.
+// Property-name keys, created once per env and kept in an array (Node-API 8
+// cannot hold references to strings); StateOf() loads them into these
+// napi_values, which are valid for the current callback only.
 struct Keys {
-  Napi::Reference<Napi::String> id, kind, flags, className, path, properties,
+  napi_value id, kind, flags, className, path, properties,
       classSpec, context, deep, name, superclass, qualifiers, methods, type,
       key, refClass, objectClass, hasDefault, defaultValue, value, flavor,
       returnType, parameters, in, out, propagated, cls;
-  void Init(Napi::Env env);
+  void Init(Napi::Env env, Napi::ObjectReference* store);
+  void Load(Napi::Env env, const Napi::ObjectReference& store);
 };
 
 struct EnvState {
@@ -23,10 +26,11 @@ struct EnvState {
   Napi::FunctionReference makeDateTime;
   Napi::FunctionReference makeInterval;
   Keys keys;
+  Napi::ObjectReference keyStore;
   bool ready = false;  // setup() was called
 };
 
-// The EnvState of `env` (the addon's instance data).
+// The EnvState of `env` (the addon's instance data), keys loaded.
 EnvState& StateOf(Napi::Env env);
 
 }  // namespace wmiput::bridge

@@ -20,9 +20,9 @@ std::string Utf8(com::OleStringView s) {
   return out;
 }
 
-napi_value Get(napi_env env, napi_value object, Napi::Reference<Napi::String>& key) {
+napi_value Get(napi_env env, napi_value object, napi_value key) {
   napi_value result = nullptr;
-  if (napi_get_property(env, object, key.Value(), &result) != napi_ok) {
+  if (napi_get_property(env, object, key, &result) != napi_ok) {
     return nullptr;
   }
   return result;
@@ -264,7 +264,7 @@ bool ToNamedValues(EnvState& state, napi_env env, napi_value object,
 namespace {
 
 bool ReadString(EnvState&, napi_env env, napi_value object,
-                Napi::Reference<Napi::String>& key, com::OleString* out) {
+                napi_value key, com::OleString* out) {
   napi_value v = Get(env, object, key);
   if (TypeOf(env, v) == napi_string) {
     *out = ToOle(env, v);
@@ -273,14 +273,14 @@ bool ReadString(EnvState&, napi_env env, napi_value object,
   return IsNullish(env, v);
 }
 
-bool ReadBool(napi_env env, napi_value object, Napi::Reference<Napi::String>& key) {
+bool ReadBool(napi_env env, napi_value object, napi_value key) {
   napi_value v = Get(env, object, key);
   bool b = false;
   if (TypeOf(env, v) == napi_boolean) napi_get_value_bool(env, v, &b);
   return b;
 }
 
-long ReadInt(napi_env env, napi_value object, Napi::Reference<Napi::String>& key) {
+long ReadInt(napi_env env, napi_value object, napi_value key) {
   napi_value v = Get(env, object, key);
   int64_t i = 0;
   if (TypeOf(env, v) == napi_number) napi_get_value_int64(env, v, &i);
@@ -431,7 +431,7 @@ Napi::Value FromValue(EnvState& state, Napi::Env env, const Value& v) {
     case Kind::kObject: {
       Napi::Object object = Napi::Object::New(env);
       if (v.object) {
-        object.Set(state.keys.cls.Value(), FromOle(env, v.object->className));
+        object.Set(state.keys.cls, FromOle(env, v.object->className));
         for (const auto& [name, item] : v.object->properties) {
           object.Set(FromOle(env, name), FromValue(state, env, item));
         }
@@ -450,10 +450,10 @@ Napi::Array FromQualifiers(EnvState& state, Napi::Env env,
   Napi::Array array = Napi::Array::New(env, list.size());
   for (size_t i = 0; i < list.size(); ++i) {
     Napi::Object q = Napi::Object::New(env);
-    q.Set(k.name.Value(), FromOle(env, list[i].name));
-    q.Set(k.value.Value(), FromValue(state, env, list[i].value));
-    q.Set(k.flavor.Value(), Napi::Number::New(env, static_cast<double>(list[i].flavor)));
-    q.Set(k.propagated.Value(), Napi::Boolean::New(env, list[i].propagated));
+    q.Set(k.name, FromOle(env, list[i].name));
+    q.Set(k.value, FromValue(state, env, list[i].value));
+    q.Set(k.flavor, Napi::Number::New(env, static_cast<double>(list[i].flavor)));
+    q.Set(k.propagated, Napi::Boolean::New(env, list[i].propagated));
     array.Set(static_cast<uint32_t>(i), q);
   }
   return array;
@@ -465,49 +465,49 @@ Napi::Object FromClassSpec(EnvState& state, Napi::Env env,
                            const client::ClassSpec& spec) {
   Keys& k = state.keys;
   Napi::Object out = Napi::Object::New(env);
-  out.Set(k.name.Value(), FromOle(env, spec.name));
-  out.Set(k.superclass.Value(), FromOle(env, spec.superclass));
-  out.Set(k.qualifiers.Value(), FromQualifiers(state, env, spec.qualifiers));
+  out.Set(k.name, FromOle(env, spec.name));
+  out.Set(k.superclass, FromOle(env, spec.superclass));
+  out.Set(k.qualifiers, FromQualifiers(state, env, spec.qualifiers));
   Napi::Array props = Napi::Array::New(env, spec.properties.size());
   for (size_t i = 0; i < spec.properties.size(); ++i) {
     const client::PropertySpec& p = spec.properties[i];
     Napi::Object o = Napi::Object::New(env);
-    o.Set(k.name.Value(), FromOle(env, p.name));
-    o.Set(k.type.Value(), Napi::Number::New(env, static_cast<double>(p.type)));
-    o.Set(k.key.Value(), Napi::Boolean::New(env, p.key));
-    o.Set(k.refClass.Value(), FromOle(env, p.refClass));
-    o.Set(k.objectClass.Value(), FromOle(env, p.objectClass));
-    o.Set(k.hasDefault.Value(), Napi::Boolean::New(env, p.hasDefault));
-    o.Set(k.defaultValue.Value(),
+    o.Set(k.name, FromOle(env, p.name));
+    o.Set(k.type, Napi::Number::New(env, static_cast<double>(p.type)));
+    o.Set(k.key, Napi::Boolean::New(env, p.key));
+    o.Set(k.refClass, FromOle(env, p.refClass));
+    o.Set(k.objectClass, FromOle(env, p.objectClass));
+    o.Set(k.hasDefault, Napi::Boolean::New(env, p.hasDefault));
+    o.Set(k.defaultValue,
           p.hasDefault ? FromValue(state, env, p.defaultValue) : env.Null());
-    o.Set(k.qualifiers.Value(), FromQualifiers(state, env, p.qualifiers));
+    o.Set(k.qualifiers, FromQualifiers(state, env, p.qualifiers));
     props.Set(static_cast<uint32_t>(i), o);
   }
-  out.Set(k.properties.Value(), props);
+  out.Set(k.properties, props);
   Napi::Array methods = Napi::Array::New(env, spec.methods.size());
   for (size_t i = 0; i < spec.methods.size(); ++i) {
     const client::MethodSpec& m = spec.methods[i];
     Napi::Object o = Napi::Object::New(env);
-    o.Set(k.name.Value(), FromOle(env, m.name));
-    o.Set(k.returnType.Value(), Napi::Number::New(env, static_cast<double>(m.returnType)));
-    o.Set(k.qualifiers.Value(), FromQualifiers(state, env, m.qualifiers));
+    o.Set(k.name, FromOle(env, m.name));
+    o.Set(k.returnType, Napi::Number::New(env, static_cast<double>(m.returnType)));
+    o.Set(k.qualifiers, FromQualifiers(state, env, m.qualifiers));
     Napi::Array params = Napi::Array::New(env, m.parameters.size());
     for (size_t j = 0; j < m.parameters.size(); ++j) {
       const client::ParameterSpec& p = m.parameters[j];
       Napi::Object po = Napi::Object::New(env);
-      po.Set(k.name.Value(), FromOle(env, p.name));
-      po.Set(k.type.Value(), Napi::Number::New(env, static_cast<double>(p.type)));
-      po.Set(k.in.Value(), Napi::Boolean::New(env, p.in));
-      po.Set(k.out.Value(), Napi::Boolean::New(env, p.out));
-      po.Set(k.refClass.Value(), FromOle(env, p.refClass));
-      po.Set(k.objectClass.Value(), FromOle(env, p.objectClass));
-      po.Set(k.qualifiers.Value(), FromQualifiers(state, env, p.qualifiers));
+      po.Set(k.name, FromOle(env, p.name));
+      po.Set(k.type, Napi::Number::New(env, static_cast<double>(p.type)));
+      po.Set(k.in, Napi::Boolean::New(env, p.in));
+      po.Set(k.out, Napi::Boolean::New(env, p.out));
+      po.Set(k.refClass, FromOle(env, p.refClass));
+      po.Set(k.objectClass, FromOle(env, p.objectClass));
+      po.Set(k.qualifiers, FromQualifiers(state, env, p.qualifiers));
       params.Set(static_cast<uint32_t>(j), po);
     }
-    o.Set(k.parameters.Value(), params);
+    o.Set(k.parameters, params);
     methods.Set(static_cast<uint32_t>(i), o);
   }
-  out.Set(k.methods.Value(), methods);
+  out.Set(k.methods, methods);
   return out;
 }
 
@@ -519,8 +519,8 @@ Napi::Object FromObjectRecord(EnvState& state, Napi::Env env,
   for (const auto& [name, value] : record.properties) {
     props.Set(FromOle(env, name), FromValue(state, env, value));
   }
-  out.Set(state.keys.properties.Value(), props);
-  out.Set(state.keys.classSpec.Value(),
+  out.Set(state.keys.properties, props);
+  out.Set(state.keys.classSpec,
           record.classSpec ? Napi::Value(FromClassSpec(state, env, *record.classSpec))
                            : env.Null());
   return out;
