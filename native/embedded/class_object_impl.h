@@ -79,7 +79,8 @@ class ClassObject final : public IWbemClassObject, public ClassObjectView {
 
   // ClassObjectView
   bool IsClass() const noexcept override { return isClass_; }
-  const ClassData& Class() const noexcept override { return *cls_; }
+  // (On an instance this is its class, rather than undefined behaviour.)
+  const ClassData& Class() const noexcept override { return isClass_ ? *cls_ : *inst_.cls; }
   const InstanceData& Instance() const noexcept override { return inst_; }
   bool HasAmendedQualifiers() const noexcept override;
 
