@@ -1,6 +1,7 @@
 #include "embedded/executor.h"
 
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <mutex>
 #include <random>
@@ -23,11 +24,26 @@ struct Executor::Lane {
   int running = 0;       // workers inside a task
   int wakesPending = 0;  // notifications not yet consumed by a worker
   bool stop = false;
+  std::atomic<size_t> queuedHint{0};  // `queued`, readable without the mutex
 };
 
 namespace {
 
 thread_local const void* tlsLane = nullptr;
+
+// How long an idle worker keeps polling before it sleeps. Under a steady
+// stream of submissions this avoids a futex wake-up per operation (the
+// submitter only signals sleeping workers); when the stream stops the worker
+// sleeps after this short while.
+constexpr std::chrono::microseconds kIdleSpin{30};
+
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
 
 // Thread: executor worker.
 void SpinFor(std::chrono::microseconds d) {
@@ -112,6 +128,17 @@ HRESULT Executor::Submit(Task* task, DeliveryMode mode,
             tlsLane = self.get();
             std::unique_lock<std::mutex> lk(self->mu);
             for (;;) {
+              if (!self->head && !self->stop) {
+                // Poll briefly before sleeping (see kIdleSpin).
+                lk.unlock();
+                const auto until = std::chrono::steady_clock::now() + kIdleSpin;
+                unsigned spins = 0;
+                while (self->queuedHint.load(std::memory_order_relaxed) == 0) {
+                  CpuRelax();
+                  if ((++spins & 63) == 0 && std::chrono::steady_clock::now() > until) break;
+                }
+                lk.lock();
+              }
               while (!self->head && !self->stop) {
                 ++self->waiting;
                 self->cv.wait(lk);
@@ -123,6 +150,7 @@ HRESULT Executor::Submit(Task* task, DeliveryMode mode,
               self->head = t->next_;
               if (!self->head) self->tail = nullptr;
               --self->queued;
+              self->queuedHint.store(self->queued, std::memory_order_relaxed);
               ++self->running;
               lk.unlock();
               if (t->delay_.count() > 0) std::this_thread::sleep_for(t->delay_);
@@ -146,6 +174,7 @@ HRESULT Executor::Submit(Task* task, DeliveryMode mode,
     }
     lane->tail = task;
     ++lane->queued;
+    lane->queuedHint.store(lane->queued, std::memory_order_relaxed);
     // Workers that are awake but not inside a task will pick queued work up
     // without being told; wake another only when they cannot cover it.
     const int awakeIdle =
