@@ -266,6 +266,35 @@ HRESULT ReadPutExtensions(IWbemContext* ctx, PutExtensions* out, OleString* why)
   return S_OK;
 }
 
+// Per-property flags that allocate nothing for the usual <= 64 properties.
+class PropBits {
+ public:
+  explicit PropBits(size_t n) {
+    if (n > 64) big_.assign(n, false);
+  }
+  void Set(size_t i, bool v) {
+    if (!big_.empty())
+      big_[i] = v;
+    else if (v)
+      low_ |= uint64_t{1} << i;
+    else
+      low_ &= ~(uint64_t{1} << i);
+  }
+  bool Get(size_t i) const { return big_.empty() ? ((low_ >> i) & 1) != 0 : big_[i]; }
+  uint64_t Low() const {
+    if (big_.empty()) return low_;
+    uint64_t b = 0;
+    for (size_t i = 0; i < 64; ++i)
+      if (big_[i]) b |= uint64_t{1} << i;
+    return b;
+  }
+  const std::vector<bool>& Big() const { return big_; }
+
+ private:
+  uint64_t low_ = 0;
+  std::vector<bool> big_;
+};
+
 bool HasLocalAmended(const QualifierList& list) {
   for (const Qualifier& q : list)
     if (!q.propagated && (q.flavor & WBEM_FLAVOR_AMENDED)) return true;
@@ -458,14 +487,16 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
   // Values laid out as the stored class.
   const size_t n = c.properties.size();
   std::unique_ptr<com::Variant[]> vals(new com::Variant[n]);
-  std::vector<bool> set(n, false);
-  std::vector<int> from(n, -1);  // index in `given` of stored property i
+  PropBits set(n);
+  // Index in `given` of stored property i: the identity when the client's
+  // class is the stored one (the usual case: no mapping, no allocation).
   const bool sameLayout =
       &given == &c || (given.version != 0 && given.version == c.version &&
                        given.properties.size() == n);
-  if (sameLayout) {
-    for (size_t i = 0; i < n; ++i) from[i] = static_cast<int>(i);
-  } else {
+  std::vector<int> mapping;
+  auto from = [&](size_t i) { return sameLayout ? static_cast<int>(i) : mapping[i]; };
+  if (!sameLayout) {
+    mapping.assign(n, -1);
     for (size_t j = 0; j < given.properties.size(); ++j) {
       const Property& gp = given.properties[j];
       const int i = c.FindProperty(gp.name);
@@ -479,14 +510,14 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
         return repo::Failure(WBEM_E_TYPE_MISMATCH,
                              OLESTR("The property's type differs from the stored class definition."),
                              gp.name);
-      from[i] = static_cast<int>(j);
+      mapping[i] = static_cast<int>(j);
     }
   }
   for (size_t i = 0; i < n; ++i) {
-    const int j = from[i];
+    const int j = from(i);
     if (j >= 0 && static_cast<size_t>(j) < inst.values.size()) {
       vals[i] = inst.values[j];
-      set[i] = static_cast<size_t>(j) < inst.modified.size() && inst.modified[j];
+      set.Set(i, static_cast<size_t>(j) < inst.modified.size() && inst.modified[j]);
     } else {
       vals[i] = c.properties[i].value;
     }
@@ -498,7 +529,7 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     const Property& p = c.properties[k];
     if ((p.type & ~CIM_FLAG_ARRAY) == CIM_STRING && !f.isNamespaceClass) {
       vals[k] = com::Variant::FromBstr(NewGuidString());
-      set[k] = true;
+      set.Set(k, true);
     } else {
       // [unconfirmed] ILLEGAL_NULL rather than NO_KEY for a NULL non-string key.
       return repo::Failure(WBEM_E_ILLEGAL_NULL, OLESTR("A key property is NULL."), p.name);
@@ -538,12 +569,12 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
       if (write) continue;
       if (sameClass) {
         vals[i] = existing->values[i];
-        set[i] = i < 64 ? ((existing->modified >> i) & 1) != 0
-                        : (existing->extras && i < existing->extras->modified.size() &&
-                           existing->extras->modified[i]);
+        set.Set(i, i < 64 ? ((existing->modified >> i) & 1) != 0
+                           : (existing->extras && i < existing->extras->modified.size() &&
+                              existing->extras->modified[i]));
       } else {
         vals[i] = c.properties[i].value;
-        set[i] = false;
+        set.Set(i, false);
       }
     }
   }
@@ -600,14 +631,12 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     if (anyPropQualifiers) {
       extras->propertyQualifiers.resize(n);
       for (size_t i = 0; i < n; ++i)
-        if (from[i] >= 0 && static_cast<size_t>(from[i]) < inst.propertyQualifiers.size())
-          extras->propertyQualifiers[i] = inst.propertyQualifiers[from[i]];
+        if (from(i) >= 0 && static_cast<size_t>(from(i)) < inst.propertyQualifiers.size())
+          extras->propertyQualifiers[i] = inst.propertyQualifiers[from(i)];
     }
-    if (n > 64) extras->modified = set;
+    if (n > 64) extras->modified = set.Big();
   }
-  uint64_t bits = 0;
-  for (size_t i = 0; i < n && i < 64; ++i)
-    if (set[i]) bits |= uint64_t{1} << i;
+  const uint64_t bits = set.Low();
 
   if (existing) {
     // [unconfirmed] keys are fixed when an instance is created: an update
