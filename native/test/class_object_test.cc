@@ -5,6 +5,7 @@
 
 #include "embedded/embedded.h"
 #include "embedded/qualifier_set.h"
+#include "embedded/repository.h"
 #include "objects_fixture.h"
 
 using namespace wmiput;
@@ -763,4 +764,53 @@ WP_TEST("model: Rebase conflicts: UPDATE_TYPE_MISMATCH / UPDATE_OVERRIDE_NOT_ALL
   CHECK_HR(embedded::Rebase(p4, c4, true, &out), S_OK);
   CHECK_EQ(out.methods.size(), 1u);
   CHECK(embedded::SameSignature(out.methods[0], m));
+}
+
+WP_TEST("class_object: __RELPATH of a stored instance equals the path the repository reports") {
+  Live live;
+  {
+    embedded::Repository repo;
+    const OleString ns = OLESTR("root\\default");
+    ClassData c;
+    c.name = OLESTR("Test_K");
+    struct KeySpec {
+      const OLECHAR* name;
+      CIMTYPE type;
+    };
+    const KeySpec keys[] = {{OLESTR("S"), CIM_STRING},    {OLESTR("U"), CIM_UINT32},
+                            {OLESTR("N"), CIM_SINT64},    {OLESTR("B"), CIM_BOOLEAN},
+                            {OLESTR("C"), CIM_CHAR16},    {OLESTR("R"), CIM_REFERENCE},
+                            {OLESTR("a8"), CIM_SINT8},    {OLESTR("U64"), CIM_UINT64},
+                            {OLESTR("D"), CIM_DATETIME}};
+    for (const KeySpec& k : keys) {
+      Property p = MakeProperty(k.name, k.type, OLESTR("Test_K"));
+      p.qualifiers.push_back(MakeQualifier(OLESTR("Key"), Variant::FromBool(true)));
+      c.properties.push_back(std::move(p));
+    }
+    CHECK_HR(repo.PutClass(ns, c, 0, nullptr).hr, S_OK);
+    embedded::ClassPtr cls;
+    CHECK_HR(repo.GetClass(ns, OLESTR("Test_K"), &cls), S_OK);
+    ComPtr<IWbemClassObject> clsObj = embedded::NewClassObject(cls);
+    ComPtr<IWbemClassObject> inst = Spawn(clsObj.get());
+    PutValue(inst.get(), OLESTR("S"), Variant::FromBstr(OLESTR("a\"b\\c")));
+    PutValue(inst.get(), OLESTR("U"), Variant::FromI4(-1));
+    PutValue(inst.get(), OLESTR("N"), Variant::FromBstr(OLESTR("-9223372036854775808")));
+    PutValue(inst.get(), OLESTR("B"), Variant::FromBool(true));
+    PutValue(inst.get(), OLESTR("C"), Variant::FromI2(0x41));
+    PutValue(inst.get(), OLESTR("R"), Variant::FromBstr(OLESTR("Foo.Name=\"x\"")));
+    PutValue(inst.get(), OLESTR("a8"), Variant::FromI2(-5));
+    PutValue(inst.get(), OLESTR("U64"), Variant::FromBstr(OLESTR("18446744073709551615")));
+    CHECK_HR(PutValue(inst.get(), OLESTR("D"), Variant::FromBstr(OLESTR("20240101000000.000000+000"))), S_OK);
+    embedded::OpResult put = repo.PutInstance(ns, embedded::ViewOf(inst.get())->Instance(), 0, nullptr);
+    CHECK_HR(put.hr, S_OK);
+    embedded::InstanceData got;
+    CHECK_HR(repo.GetInstance(ns, put.path, &got), S_OK);
+    CHECK_EQ(embedded::InstanceRelPath(got), put.path);
+    ComPtr<IWbemClassObject> read = embedded::NewInstanceObject(got);
+    CHECK_EQ(Str(GetValue(read.get(), OLESTR("__RELPATH"))), put.path);
+    CHECK_EQ(put.path, OleString(OLESTR("Test_K.a8=-5,B=TRUE,C=65,D=\"20240101000000.000000+000\","
+                                        "N=-9223372036854775808,R=\"Foo.Name=\\\"x\\\"\",S=\"a\\\"b\\\\c\","
+                                        "U=4294967295,U64=18446744073709551615")));
+  }
+  CHECK_LIVE(live);
 }
