@@ -14,7 +14,7 @@ class Addon : public Napi::Addon<Addon> {
   Addon(Napi::Env env, Napi::Object exports) {
     state_.keys.Init(env, &state_.keyStore);
     DefineAddon(exports, {
-        InstanceMethod("setup", &Addon::Setup),
+        InstanceMethod("setup", &Addon::Setup, napi_enumerable),
         Function(env, "open", &OpenConnection),
         Function(env, "submit", &SubmitOps),
         Function(env, "cancel", &CancelOp),
