@@ -77,6 +77,8 @@ function runTrial(trial, options) {
         result = null;
       }
       if (code === 0 && result) {
+        // How busy the machine was while the trial ran (1-minute load average).
+        result.loadAvg1 = Math.round(os.loadavg()[0] * 100) / 100;
         resolve({ ok: true, result, wallSeconds });
       } else {
         const reason = stderr.trim().split('\n').slice(-8).join('\n') || `no result line (exit ${code ?? signal})`;
@@ -103,7 +105,11 @@ const headline = {
   tsfnRoundTrip: (r) => `${fmt(r.callsPerSec)} calls/s (${fmt(r.callsPerSecWithJsCall)}/s with a JS call each)`,
   putClass: (r) => `${fmt(r.opsPerSec)} classes/s`,
   memory: (r) => `growth ${fmt(r.rssGrowthMB, 1)} MB over ${fmt(r.cycles)} cycles, ${fmt(r.bytesPerInstance)} B/instance`,
-  eventLoop: (r) => `max ${fmt(r.maxDelayMs, 2)} ms, p99 ${fmt(r.p99DelayMs, 2)} ms`,
+  eventLoop: (r) =>
+    `max ${fmt(r.maxDelayMs, 2)} ms, p99 ${fmt(r.p99DelayMs, 2)} ms` +
+    (r.maxStallSplitMs
+      ? ` (worst stall: ${fmt(r.maxStallSplitMs.running, 1)} running, ${fmt(r.maxStallSplitMs.runQueue, 1)} waiting for a CPU, ${fmt(r.maxStallSplitMs.blocked, 1)} blocked)`
+      : ''),
 };
 
 function ratio(a, b) {
