@@ -54,7 +54,7 @@ HRESULT BuildContext(Backend backend, const NamedValues& values, ComPtr<IWbemCon
       Variant v;
       OleString reason;
       hr = value.kind == Value::Kind::kBigInt && value.overflow
-               ? (reason = ToOle("a bigint beyond 64 bits"), WBEM_E_TYPE_MISMATCH)
+               ? (reason = ToOle("a bigint beyond 64 bits"), static_cast<HRESULT>(WBEM_E_TYPE_MISMATCH))
                : UntypedToVariant(Stringify(value), true, &v, &reason);
       if (SUCCEEDED(hr)) hr = ctx->SetValue(key.c_str(), 0, v.get());
       if (FAILED(hr)) {

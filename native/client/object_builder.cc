@@ -212,7 +212,7 @@ HRESULT ClassSpecOf(IWbemClassObject* cls, ClassSpec* out) {
   for (Raw& r : raw) {
     ComPtr<IWbemQualifierSet> pq;
     hr = cls->GetPropertyQualifierSet(r.name.c_str(), pq.put());
-    if (FAILED(hr) || !pq) return FAILED(hr) ? hr : WBEM_E_FAILED;
+    if (FAILED(hr) || !pq) return FAILED(hr) ? hr : static_cast<HRESULT>(WBEM_E_FAILED);
     bool inherited = (r.flavor & WBEM_FLAVOR_ORIGIN_PROPAGATED) != 0;
     if (inherited && !HasLocalQualifier(pq.get())) continue;
     PropertySpec p;
@@ -254,7 +254,7 @@ HRESULT ClassSpecOf(IWbemClassObject* cls, ClassSpec* out) {
                  FoldCase(origin.view()) == FoldCase(out->name);
     ComPtr<IWbemQualifierSet> mq;
     hr = cls->GetMethodQualifierSet(m.name.c_str(), mq.put());
-    if (FAILED(hr) || !mq) return FAILED(hr) ? hr : WBEM_E_FAILED;
+    if (FAILED(hr) || !mq) return FAILED(hr) ? hr : static_cast<HRESULT>(WBEM_E_FAILED);
     if (!local && !HasLocalQualifier(mq.get())) continue;
     MethodSpec spec;
     spec.name = m.name;
@@ -360,8 +360,9 @@ HRESULT ObjectBuilder::BuildInstance(const OleString& className, const NamedValu
       if (FAILED(hr)) return Fail(fault, hr, {}, Concat("class ", className, ": GetObject failed"));
       hr = FillInstance(*cls, properties, 0, out, fault);
       if (SUCCEEDED(hr)) return hr;
-      bool maybeStale = hr == WBEM_E_INVALID_PROPERTY || hr == WBEM_E_NOT_FOUND ||
-                        hr == WBEM_E_TYPE_MISMATCH;
+      bool maybeStale = hr == static_cast<HRESULT>(WBEM_E_INVALID_PROPERTY) ||
+                        hr == static_cast<HRESULT>(WBEM_E_NOT_FOUND) ||
+                        hr == static_cast<HRESULT>(WBEM_E_TYPE_MISMATCH);
       if (!maybeStale || fetched || attempt > 0) return hr;
       cache_->Invalidate(className);
     }
