@@ -2,6 +2,7 @@
 // the property enumeration), system properties, Clone, Spawn*, origins.
 // Methods are in class_object_methods.cc, GetObjectText and CompareTo in
 // class_object_text.cc.
+#include <atomic>
 #include <new>
 
 #include "embedded/class_object_impl.h"
@@ -174,6 +175,10 @@ ClassData& ClassObject::MutableClass() {
   if (!owned_ || cls_.use_count() != 1) {
     cls_ = std::make_shared<ClassData>(*cls_);
     owned_ = true;
+  } else {
+    // Sole owner: pairs with the release in the last other holder's
+    // shared_ptr destructor (possibly on another thread) before we write.
+    std::atomic_thread_fence(std::memory_order_acquire);
   }
   // The data was created non-const by this object and nobody else holds it.
   return const_cast<ClassData&>(*cls_);

@@ -3,6 +3,9 @@
 // Spawn*, Clone/CompareTo, methods, DeriveFrom/Rebase, refcounts.
 #include "embedded/class_object.h"
 
+#include <atomic>
+#include <thread>
+
 #include "embedded/embedded.h"
 #include "embedded/qualifier_set.h"
 #include "embedded/repository.h"
@@ -811,6 +814,42 @@ WP_TEST("class_object: __RELPATH of a stored instance equals the path the reposi
     CHECK_EQ(put.path, OleString(OLESTR("Test_K.a8=-5,B=TRUE,C=65,D=\"20240101000000.000000+000\","
                                         "N=-9223372036854775808,R=\"Foo.Name=\\\"x\\\"\",S=\"a\\\"b\\\\c\","
                                         "U=4294967295,U64=18446744073709551615")));
+  }
+  CHECK_LIVE(live);
+}
+
+WP_TEST("class_object: objects sharing stored class data are independent across threads") {
+  Live live;
+  {
+    auto shared = std::make_shared<const ClassData>(BaseClass());
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 200; ++i) {
+          ComPtr<IWbemClassObject> cls = embedded::NewClassObject(shared);
+          ComPtr<IWbemClassObject> inst;
+          if (FAILED(cls->SpawnInstance(0, inst.put()))) ++failures;
+          Variant v = Variant::FromI4(t * 1000 + i);
+          if (FAILED(inst->Put(OLESTR("Count"), 0, v.get(), 0))) ++failures;
+          // Writing the class object copies the shared data first.
+          Variant d = Variant::FromI4(i);
+          if (FAILED(cls->Put(OLESTR("Count"), 0, d.get(), 0))) ++failures;
+          Variant back;
+          if (FAILED(inst->Get(OLESTR("Count"), 0, back.put(), nullptr, nullptr)) ||
+              back.get()->lVal != t * 1000 + i)
+            ++failures;
+          ComPtr<IWbemClassObject> again;
+          if (FAILED(inst->SpawnInstance(0, again.put()))) ++failures;
+          Variant def;
+          if (FAILED(again->Get(OLESTR("Count"), 0, def.put(), nullptr, nullptr)) || def.get()->lVal != 5)
+            ++failures;
+        }
+      });
+    }
+    for (std::thread& th : threads) th.join();
+    CHECK_EQ(failures.load(), 0);
+    CHECK_EQ(shared->properties[1].value.get()->lVal, 5);
   }
   CHECK_LIVE(live);
 }
