@@ -95,7 +95,8 @@ AsyncCall::~AsyncCall() = default;
 // Thread: any.
 HRESULT AsyncCall::Start(const std::shared_ptr<CallRegistry>& registry, IWbemObjectSink* sink,
                          OpBody body, Executor& executor, DeliveryMode mode,
-                         std::chrono::microseconds latency) noexcept {
+                         std::chrono::microseconds latency, StatusSource* source,
+                         const char16_t* operation) noexcept {
   if (!sink || !registry) return WBEM_E_INVALID_PARAMETER;
   AsyncCall* call = nullptr;
   try {
@@ -103,6 +104,8 @@ HRESULT AsyncCall::Start(const std::shared_ptr<CallRegistry>& registry, IWbemObj
   } catch (...) {
     return WBEM_E_OUT_OF_MEMORY;
   }
+  call->source_ = source;
+  call->operation_ = operation;
   live::pendingCalls.fetch_add(1, std::memory_order_relaxed);
   registry->Add(call);
   HRESULT hr = executor.Submit(call, mode, latency);
@@ -164,7 +167,9 @@ bool AsyncCall::SendFinalLocked(HRESULT hr, const OleString* param,
 // Thread: any, deliver_ held.
 bool AsyncCall::SendDeferredLocked() noexcept {
   if (!deferredCancel_.exchange(false, std::memory_order_acq_rel)) return false;
-  return SendFinalLocked(WBEM_E_CALL_CANCELLED, nullptr, nullptr);
+  com::ComPtr<IWbemClassObject> status;
+  if (source_ && sink_) status = source_->CancelStatus(WBEM_E_CALL_CANCELLED, operation_);
+  return SendFinalLocked(WBEM_E_CALL_CANCELLED, nullptr, status.get());
 }
 
 // Thread: any, deliver_ not held.

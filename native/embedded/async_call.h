@@ -48,6 +48,18 @@ using OpBody = std::function<void(Delivery&)>;
 
 class AsyncCall;
 
+// Makes the __ExtendedStatus object that goes with a cancellation.
+class StatusSource {
+ public:
+  // Thread: any (called with the operation's delivery lock held; must not
+  // call back into the operation).
+  virtual com::ComPtr<IWbemClassObject> CancelStatus(HRESULT hr,
+                                                     const char16_t* operation) noexcept = 0;
+
+ protected:
+  ~StatusSource() = default;
+};
+
 // The pending asynchronous calls of one IWbemServices, for CancelAsyncCall.
 class CallRegistry {
  public:
@@ -76,9 +88,12 @@ class AsyncCall final : public Task, public Delivery {
   // Thread: any. Accepts an operation: AddRefs `sink`, registers the call in
   // `registry` and queues `body` on `executor`. On failure (E_OUTOFMEMORY,
   // WBEM_E_SHUTTING_DOWN) nothing is kept and the sink is untouched.
+  // `source` (optional) supplies the error object of a cancellation; it must
+  // outlive the body (the body keeps its owner alive).
   static HRESULT Start(const std::shared_ptr<CallRegistry>& registry, IWbemObjectSink* sink,
                        OpBody body, Executor& executor, DeliveryMode mode,
-                       std::chrono::microseconds latency) noexcept;
+                       std::chrono::microseconds latency, StatusSource* source = nullptr,
+                       const char16_t* operation = nullptr) noexcept;
 
   // Task. Thread: executor worker.
   void Run() noexcept override;
@@ -110,6 +125,8 @@ class AsyncCall final : public Task, public Delivery {
 
   std::atomic<int> refs_{1};
   std::shared_ptr<CallRegistry> registry_;
+  StatusSource* source_ = nullptr;
+  const char16_t* operation_ = nullptr;
   IWbemObjectSink* const sinkKey_;        // identity for CancelAsyncCall
   com::ComPtr<IWbemObjectSink> sink_;     // guarded by deliver_
   OpBody body_;

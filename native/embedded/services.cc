@@ -234,6 +234,12 @@ com::ComPtr<IWbemClassObject> Services::StatusObject(HRESULT hr, const char16_t*
   }
 }
 
+// Thread: any (inside an operation's delivery lock).
+com::ComPtr<IWbemClassObject> Services::CancelStatus(HRESULT hr,
+                                                     const char16_t* operation) noexcept {
+  return StatusObject(hr, operation ? operation : u"", u"", u"");
+}
+
 // Thread: executor worker or the caller (sync forms).
 void Services::Report(Delivery& d, const OpResult& r, const char16_t* operation,
                       OleStringView defaultParameter) noexcept {
@@ -258,12 +264,12 @@ OpBody Services::FaultBody(HRESULT hr, const char16_t* operation, OleString para
 }
 
 // Thread: any.
-HRESULT Services::Run(const Form& form, OpBody body) noexcept {
+HRESULT Services::Run(const Form& form, OpBody body, const char16_t* operation) noexcept {
   try {
     if (form.sink) {
       const RepositoryControls c = state_->Controls();
       return AsyncCall::Start(calls_, form.sink, std::move(body), state_->executor(), c.delivery,
-                              c.latency);
+                              c.latency, this, operation);
     }
     if (form.semisync) {
       com::ComPtr<IWbemCallResult> result;
@@ -272,7 +278,7 @@ HRESULT Services::Run(const Form& form, OpBody body) noexcept {
       if (FAILED(hr)) return hr;
       const RepositoryControls c = state_->Controls();
       hr = AsyncCall::Start(calls_, completer.get(), std::move(body), state_->executor(),
-                            c.delivery, c.latency);
+                            c.delivery, c.latency, this, operation);
       if (FAILED(hr)) return hr;
       *form.ppCallResult = result.detach();
       return WBEM_S_NO_ERROR;
@@ -317,7 +323,7 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, u"PutClass", std::move(name)));
+      return Run(form, FaultBody(fault.hr, u"PutClass", std::move(name)), u"PutClass");
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (!isClass) {
@@ -327,7 +333,7 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
             WBEM_E_INVALID_CLASS, u"PutClass",
             u"PutClass was given an instance; it takes a class object.", name);
         d.Complete(WBEM_E_INVALID_CLASS, nullptr, status.get());
-      });
+      }, u"PutClass");
     }
     if (!(flags & WBEM_FLAG_USE_AMENDED_QUALIFIERS) && view->HasAmendedQualifiers()) {
       return Run(form, [this, keep, name](Delivery& d) {
@@ -338,7 +344,7 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
             u"WBEM_FLAG_USE_AMENDED_QUALIFIERS.",
             name);
         d.Complete(WBEM_E_AMENDED_OBJECT, nullptr, status.get());
-      });
+      }, u"PutClass");
     }
     ClassData data = view->Class();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
@@ -347,7 +353,7 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
       // Thread: executor worker or the caller.
       OpResult r = repo_->PutClass(ns_, data, repoFlags, context.get());
       Report(d, r, u"PutClass", data.name);
-    });
+    }, u"PutClass");
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -369,7 +375,7 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, u"PutInstance", std::move(name)));
+      return Run(form, FaultBody(fault.hr, u"PutInstance", std::move(name)), u"PutInstance");
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (isClass) {
@@ -379,7 +385,7 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
             WBEM_E_INVALID_OBJECT, u"PutInstance",
             u"PutInstance was given a class; it takes an instance.", name);
         d.Complete(WBEM_E_INVALID_OBJECT, nullptr, status.get());
-      });
+      }, u"PutInstance");
     }
     InstanceData data = view->Instance();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
@@ -388,7 +394,7 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
       // Thread: executor worker or the caller.
       OpResult r = repo_->PutInstance(ns_, data, repoFlags, context.get());
       Report(d, r, u"PutInstance", data.cls->name);
-    });
+    }, u"PutInstance");
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -456,14 +462,14 @@ HRESULT Services::DoDelete(bool isClass, const BSTR target, IWbemContext* /*ctx*
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, op, std::move(name)));
+      return Run(form, FaultBody(fault.hr, op, std::move(name)), op);
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     return Run(form, [this, keep, isClass, op, name](Delivery& d) {
       // Thread: executor worker or the caller.
       OpResult r = isClass ? repo_->DeleteClass(ns_, name) : repo_->DeleteInstance(ns_, name);
       Report(d, r, op, name);
-    });
+    }, op);
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -556,7 +562,7 @@ HRESULT Services::DoGetObject(const BSTR path, long /*flags*/, const Form& form)
       IWbemClassObject* one[1] = {obj.get()};
       if (!d.Indicate(1, one)) return;
       d.Complete(WBEM_S_NO_ERROR, nullptr, nullptr);
-    });
+    }, u"GetObject");
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -645,7 +651,7 @@ HRESULT Services::DoEnum(bool classes, const BSTR name, long flags, const Form& 
         if (!d.Indicate(static_cast<long>(raw.size()), raw.data())) return;
       }
       d.Complete(WBEM_S_NO_ERROR, nullptr, nullptr);
-    });
+    }, op);
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {

@@ -36,7 +36,7 @@
 
 namespace wmiput::embedded {
 
-class Services final : public IWbemServices {
+class Services final : public IWbemServices, public StatusSource {
  public:
   // Thread: any. WBEM_E_INVALID_NAMESPACE when `ns` does not exist.
   static HRESULT Create(const RepositoryPtr& repo, OleStringView ns,
@@ -117,6 +117,10 @@ class Services final : public IWbemServices {
                                             IWbemClassObject* pInParams,
                                             IWbemObjectSink* pResponseHandler) noexcept override;
 
+  // StatusSource. Thread: any.
+  com::ComPtr<IWbemClassObject> CancelStatus(HRESULT hr,
+                                             const char16_t* operation) noexcept override;
+
   // Thread: any. An __ExtendedStatus instance describing a failure.
   com::ComPtr<IWbemClassObject> StatusObject(HRESULT hr, const char16_t* operation,
                                              OleStringView description,
@@ -135,8 +139,9 @@ class Services final : public IWbemServices {
   };
   // Checks common to every call: namespace still present.
   HRESULT CheckNamespace() const noexcept;
-  // Runs `body` in the requested form (see the file comment).
-  HRESULT Run(const Form& form, OpBody body) noexcept;
+  // Runs `body` in the requested form (see the file comment); `operation`
+  // names it in error objects.
+  HRESULT Run(const Form& form, OpBody body, const char16_t* operation) noexcept;
   // A body that only reports an injected fault.
   OpBody FaultBody(HRESULT hr, const char16_t* operation, OleString parameterInfo);
   // Common tails of the Put/Delete methods.

@@ -64,6 +64,12 @@ WP_TEST("cancel: a pending put gets SetStatus(CALL_CANCELLED) before CancelAsync
     CHECK_EQ(sink.status().flags, static_cast<long>(WBEM_STATUS_COMPLETE));
     CHECK_EQ(sink.refs(), 1u);
     CHECK_EQ(sink.status().thread == std::this_thread::get_id(), true);
+    IWbemClassObject* err = sink.status().error.get();
+    CHECK(err);
+    CHECK_EQ(PropStr(err, "__CLASS"), std::string("__ExtendedStatus"));
+    CHECK_EQ(PropStr(err, "Operation"), std::string("PutInstance"));
+    CHECK_EQ(PropStr(err, "ProviderName"), std::string("Windows Management"));
+    CHECK_EQ(static_cast<uint32_t>(Prop(err, "StatusCode").get()->lVal), 0x80041032u);
     CHECK_HR(f.svc->CancelAsyncCall(&sink), WBEM_E_NOT_FOUND);
     // The operation was cancelled before it ran: nothing was written, and no
     // second SetStatus arrives once the latency has passed.
@@ -168,6 +174,7 @@ WP_TEST("cancel: a failing Indicate cancels the operation") {
     CHECK_EQ(sink.indications().size(), 1u);  // nothing after the failure
     CHECK_EQ(sink.statusCount(), 1u);
     CHECK_HR(sink.status().hr, WBEM_E_CALL_CANCELLED);
+    CHECK_EQ(PropStr(sink.status().error.get(), "Operation"), std::string("CreateInstanceEnum"));
     CHECK(!sink.indicateAfterStatus());
     TestSink get;
     get.indicateResult = E_FAIL;
