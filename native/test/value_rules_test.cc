@@ -261,7 +261,7 @@ WP_TEST("value_rules: NULL is distinct from 0; invalid CIM types") {
   // Scalars and arrays do not mix; VT_BYREF is refused.
   CHECK_HR(Coerce(CIM_UINT32 | CIM_FLAG_ARRAY, Variant::FromI4(1), &out), WBEM_E_TYPE_MISMATCH);
   CHECK_HR(Coerce(CIM_UINT32, ArrayOf<int32_t>(VT_I4, {1}), &out), WBEM_E_TYPE_MISMATCH);
-  int32_t target = 3;
+  LONG target = 3;
   VARIANT byref;
   VariantInit(&byref);
   byref.vt = VT_I4 | VT_BYREF;
