@@ -4,7 +4,7 @@
 // collects the one JSON line each prints, prints a table with the ratios and
 // the targets, and writes bench/results.json. Reports numbers; never asserts
 // timing. Exits 1 only when a trial fails to run (an error, not a slow number).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -141,6 +141,17 @@ function targets(r) {
   return list;
 }
 
+// The commit measured, with "+dirty" when the working tree differs from it.
+// WMI_PUT_BENCH_COMMIT names it for a copy outside git (e.g. a `git archive` snapshot).
+function gitCommit() {
+  if (process.env.WMI_PUT_BENCH_COMMIT) return process.env.WMI_PUT_BENCH_COMMIT;
+  const cwd = path.dirname(benchDir);
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' });
+  if (head.status !== 0) return null;
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd, encoding: 'utf8' });
+  return `${head.stdout.trim()}${dirty.status === 0 && dirty.stdout.trim() ? '+dirty' : ''}`;
+}
+
 function pad(s, n) {
   return s.length >= n ? s : s + ' '.repeat(n - s.length);
 }
@@ -161,11 +172,12 @@ async function main() {
       loadAvgBefore: os.loadavg().map((x) => Math.round(x * 100) / 100),
     },
     node: process.version,
+    commit: gitCommit(),
     errors: {},
   };
   const selected = trials.filter((t) => !options.only || options.only.has(t.name));
   console.log(`wmi-put benchmarks${options.quick ? ' (--quick: 1/10 size)' : ''}`);
-  console.log(`${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}\n`);
+  console.log(`${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}, commit ${results.commit ?? 'unknown'}\n`);
   for (const trial of selected) {
     process.stdout.write(`${pad(trial.name, 18)} ${pad(trial.what, 48)} `);
     const outcome = await runTrial(trial, options);
