@@ -89,6 +89,89 @@ bool DerivesFrom(const ClassEntry* d, const ClassEntry* ancestor) noexcept {
 }
 
 // Thread: any.
+uint64_t KeyHash(OleStringView key) noexcept {
+  uint64_t h = 14695981039346656037ull;
+  for (OLECHAR c : key) h = (h ^ static_cast<uint16_t>(c)) * 1099511628211ull;
+  // Final mix so that the low bits (the slot index) depend on every unit.
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
+  return h;
+}
+
+// Thread: any (lock held).
+InstanceTable::~InstanceTable() {
+  for (Slot& slot : slots_)
+    if (slot.inst && slot.inst != Tombstone()) delete slot.inst;
+}
+
+// Thread: any.
+StoredInstance* InstanceTable::Tombstone() noexcept {
+  static StoredInstance marker;
+  return &marker;
+}
+
+// Thread: any (lock held, shared or exclusive).
+StoredInstance* InstanceTable::Find(OleStringView key, uint64_t hash) const {
+  if (slots_.empty()) return nullptr;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = static_cast<size_t>(hash) & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (!slot.inst) return nullptr;
+    if (slot.hash == hash && slot.inst != Tombstone() && KeyEquals(*slot.inst, key))
+      return slot.inst;
+  }
+}
+
+// Thread: any (lock held exclusively).
+void InstanceTable::Grow() {
+  // Keep live + tombstones under 3/4; double only when live entries need it.
+  size_t cap = slots_.empty() ? 16 : slots_.size();
+  while ((size_ + 1) * 2 > cap) cap *= 2;
+  std::vector<Slot> old(cap);
+  old.swap(slots_);
+  const size_t mask = cap - 1;
+  for (const Slot& slot : old) {
+    if (!slot.inst || slot.inst == Tombstone()) continue;
+    size_t i = static_cast<size_t>(slot.hash) & mask;
+    while (slots_[i].inst) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+  used_ = size_;
+}
+
+// Thread: any (lock held exclusively).
+StoredInstance* InstanceTable::Insert(uint64_t hash, StoredInstance&& s) {
+  if ((used_ + 1) * 4 > slots_.size() * 3) Grow();
+  auto owned = std::make_unique<StoredInstance>(std::move(s));
+  owned->hash = hash;
+  const size_t mask = slots_.size() - 1;
+  size_t i = static_cast<size_t>(hash) & mask;
+  while (slots_[i].inst && slots_[i].inst != Tombstone()) i = (i + 1) & mask;
+  if (!slots_[i].inst) ++used_;
+  slots_[i].hash = hash;
+  slots_[i].inst = owned.release();
+  ++size_;
+  return slots_[i].inst;
+}
+
+// Thread: any (lock held exclusively).
+void InstanceTable::Erase(StoredInstance* s) {
+  if (slots_.empty()) return;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = static_cast<size_t>(s->hash) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (!slot.inst) return;  // not here
+    if (slot.inst == s) {
+      slot.inst = Tombstone();
+      --size_;
+      delete s;
+      return;
+    }
+  }
+}
+
+// Thread: any.
 uint64_t NextVersion() noexcept { return g_version.fetch_add(1, std::memory_order_relaxed) + 1; }
 
 }  // namespace repo
@@ -238,8 +321,10 @@ Namespace* Repository::Impl::CreateNamespace(Namespace* parent, OleStringView na
       if (ni < 64) s.modified |= uint64_t{1} << ni;
       OleString key;
       if (SUCCEEDED(repo::BuildKey(*e, s.values.get(), &key, nullptr, nullptr))) {
-        auto ins = e->keyRoot->table->emplace(std::move(key), std::move(s));
-        if (ins.second) {
+        const uint64_t h = repo::KeyHash(key);
+        repo::InstanceTable& t = *e->keyRoot->table;
+        if (!t.Find(key, h)) {
+          t.Insert(h, std::move(s));
           ++e->ownInstances;
           instanceCount.fetch_add(1, std::memory_order_relaxed);
         }
@@ -272,11 +357,11 @@ void Repository::Impl::RemoveNamespace(Namespace* child) {
 
 // Thread: any (lock held exclusively).
 void Repository::Impl::EraseInstance(Namespace* ns, repo::InstanceTable& table,
-                                     repo::InstanceTable::iterator it) {
-  ClassEntry* e = it->second.entry;
+                                     StoredInstance* s) {
+  ClassEntry* e = s->entry;
   Namespace* childNs = nullptr;
   if (e->facts.isNamespaceClass && !e->facts.keyOrder.empty()) {
-    const VARIANT& v = *it->second.values[e->facts.keyOrder.front()].get();
+    const VARIANT& v = *s->values[e->facts.keyOrder.front()].get();
     if (v.vt == VT_BSTR && v.bstrVal) {
       for (auto& c : ns->children)
         if (EqualsNoCase(c->name, com::ToOleString(v.bstrVal))) childNs = c.get();
@@ -284,7 +369,7 @@ void Repository::Impl::EraseInstance(Namespace* ns, repo::InstanceTable& table,
   }
   --e->ownInstances;
   instanceCount.fetch_sub(1, std::memory_order_relaxed);
-  table.erase(it);
+  table.Erase(s);
   if (childNs) RemoveNamespace(childNs);
 }
 
@@ -292,15 +377,11 @@ void Repository::Impl::EraseInstance(Namespace* ns, repo::InstanceTable& table,
 void Repository::Impl::DropInstancesOf(Namespace* ns, ClassEntry* e) {
   if (e->ownInstances == 0 || !e->keyRoot || !e->keyRoot->table) return;
   repo::InstanceTable& t = *e->keyRoot->table;
-  for (auto it = t.begin(); it != t.end();) {
-    if (it->second.entry == e) {
-      auto next = std::next(it);
-      EraseInstance(ns, t, it);
-      it = next;
-    } else {
-      ++it;
-    }
-  }
+  std::vector<StoredInstance*> doomed;
+  t.ForEach([&](StoredInstance& s) {
+    if (s.entry == e) doomed.push_back(&s);
+  });
+  for (StoredInstance* s : doomed) EraseInstance(ns, t, s);
 }
 
 // Thread: any (lock held exclusively).
@@ -430,12 +511,12 @@ OpResult Repository::DeleteInstance(OleStringView ns, OleStringView objectPath) 
     std::unique_lock<std::shared_mutex> lock(impl_->mu);
     Namespace* n = nullptr;
     repo::InstanceTable* table = nullptr;
-    repo::InstanceTable::iterator it;
+    StoredInstance* it = nullptr;
     OleString why;
     HRESULT hr = impl_->Locate(ns, objectPath, &n, &table, &it, &why);
     if (FAILED(hr)) return repo::Failure(hr, std::move(why), OleString(objectPath));
     OpResult r;
-    repo::BuildKey(*it->second.entry, it->second.values.get(), nullptr, &r.path, nullptr);
+    repo::BuildKey(*it->entry, it->values.get(), nullptr, &r.path, nullptr);
     impl_->EraseInstance(n, *table, it);
     return r;
   } catch (const std::bad_alloc&) {
@@ -463,11 +544,11 @@ HRESULT Repository::GetInstance(OleStringView ns, OleStringView objectPath,
     std::shared_lock<std::shared_mutex> lock(impl_->mu);
     Namespace* n = nullptr;
     repo::InstanceTable* table = nullptr;
-    repo::InstanceTable::iterator it;
+    StoredInstance* it = nullptr;
     OleString why;
     HRESULT hr = impl_->Locate(ns, objectPath, &n, &table, &it, &why);
     if (FAILED(hr)) return hr;
-    impl_->Export(n, it->second, out);
+    impl_->Export(n, *it, out);
     return S_OK;
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
@@ -521,22 +602,24 @@ HRESULT Repository::EnumInstances(OleStringView ns, OleStringView className, boo
     };
     if (!deep) {
       if (e->ownInstances && e->keyRoot->table)
-        for (auto& kv : *e->keyRoot->table)
-          if (kv.second.entry == e) take(kv.second);
+        e->keyRoot->table->ForEach([&](const StoredInstance& s) {
+          if (s.entry == e) take(s);
+        });
     } else {
       // The key root's table (filtered to this subtree), then the tables of
       // key roots below this class (everything in them is in the subtree).
       if (e->keyRoot->table) {
         const bool all = e->keyRoot == e;
-        for (auto& kv : *e->keyRoot->table)
-          if (all || repo::DerivesFrom(kv.second.entry, e)) take(kv.second);
+        e->keyRoot->table->ForEach([&](const StoredInstance& s) {
+          if (all || repo::DerivesFrom(s.entry, e)) take(s);
+        });
       }
       std::vector<ClassEntry*> stack(e->children.begin(), e->children.end());
       while (!stack.empty()) {
         ClassEntry* d = stack.back();
         stack.pop_back();
         if (d->keyRoot == d && d != e->keyRoot && d->table)
-          for (auto& kv : *d->table) take(kv.second);
+          d->table->ForEach([&](const StoredInstance& s) { take(s); });
         stack.insert(stack.end(), d->children.begin(), d->children.end());
       }
     }

@@ -330,6 +330,11 @@ OpResult Repository::Impl::PutClassLocked(Namespace* ns, const ClassData& cls, l
 
   OpResult ok;
   ok.path = existing->name;
+  eff.name = existing->name;  // names are case-preserving: the stored spelling stays
+  for (Property& p : eff.properties)
+    if (!p.propagated && EqualsNoCase(p.origin, existing->name)) p.origin = existing->name;
+  for (Method& m : eff.methods)
+    if (!m.propagated && EqualsNoCase(m.origin, existing->name)) m.origin = existing->name;
   const ClassData& old = *existing->cls;
   if (SameClassContent(old, eff)) return ok;  // nothing changed
 

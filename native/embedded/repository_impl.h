@@ -45,11 +45,49 @@ struct StoredInstance {
   ClassEntry* entry = nullptr;
   std::unique_ptr<com::Variant[]> values;
   uint64_t modified = 0;  // bit i = property i was set (first 64 properties)
+  uint64_t hash = 0;      // KeyHash of the folded key tuple
   std::unique_ptr<InstanceExtras> extras;
 };
 
-// Folded canonical key tuple -> instance.
-using InstanceTable = std::unordered_map<OleString, StoredInstance>;
+// Hash of a folded key tuple.
+uint64_t KeyHash(OleStringView key) noexcept;
+// True when `s`'s folded key tuple is `key` (rebuilt from its values: the
+// key is not stored, which saves a string per instance).
+bool KeyEquals(const StoredInstance& s, OleStringView key);
+
+// Folded canonical key tuple -> instance: open addressing over (hash,
+// pointer) slots with linear probing and tombstones. Instances are
+// heap-allocated once and never move, so pointers stay valid until erased.
+class InstanceTable {
+ public:
+  InstanceTable() = default;
+  InstanceTable(const InstanceTable&) = delete;
+  InstanceTable& operator=(const InstanceTable&) = delete;
+  ~InstanceTable();
+
+  size_t size() const noexcept { return size_; }
+  StoredInstance* Find(OleStringView key, uint64_t hash) const;
+  // `key` must be absent. Returns the stored instance.
+  StoredInstance* Insert(uint64_t hash, StoredInstance&& s);
+  void Erase(StoredInstance* s);
+  // f(StoredInstance&) for every instance; f must not insert or erase.
+  template <class F>
+  void ForEach(F&& f) const {
+    for (const Slot& slot : slots_)
+      if (slot.inst && slot.inst != Tombstone()) f(*slot.inst);
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    StoredInstance* inst = nullptr;  // null = never used
+  };
+  static StoredInstance* Tombstone() noexcept;
+  void Grow();
+  std::vector<Slot> slots_;  // size 0 or a power of two
+  size_t size_ = 0;          // live instances
+  size_t used_ = 0;          // live + tombstones
+};
 
 // Facts derived from a stored ClassData, recomputed whenever it changes.
 struct ClassFacts {
@@ -159,7 +197,7 @@ struct Repository::Impl {
   void DropClassTree(repo::Namespace* ns, repo::ClassEntry* e);
   // Removes one instance (and a child namespace for __NAMESPACE).
   void EraseInstance(repo::Namespace* ns, repo::InstanceTable& table,
-                     repo::InstanceTable::iterator it);
+                     repo::StoredInstance* s);
   // Copies a stored instance out.
   void Export(const repo::Namespace* ns, const repo::StoredInstance& s,
               InstanceData* out) const;
@@ -168,7 +206,7 @@ struct Repository::Impl {
   // Resolves an instance path against namespace `ns` (or the namespace the
   // path names). On S_OK *table/*it address the stored instance.
   HRESULT Locate(OleStringView ns, OleStringView path, repo::Namespace** outNs,
-                 repo::InstanceTable** table, repo::InstanceTable::iterator* it,
+                 repo::InstanceTable** table, repo::StoredInstance** it,
                  OleString* why) const;
   OpResult PutInstanceLocked(repo::Namespace* ns, const InstanceData& inst,
                              long flags, IWbemContext* ctx);

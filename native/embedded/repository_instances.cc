@@ -305,6 +305,13 @@ bool HasLocalAmended(const QualifierList& list) {
 
 namespace repo {
 
+// Thread: any (lock held, shared or exclusive).
+bool KeyEquals(const StoredInstance& s, OleStringView key) {
+  thread_local OleString scratch;
+  if (FAILED(BuildKey(*s.entry, s.values.get(), &scratch, nullptr, nullptr))) return false;
+  return OleStringView(scratch) == key;
+}
+
 // Thread: any (lock held).
 HRESULT BuildKey(const ClassEntry& e, const com::Variant* values, OleString* key,
                  OleString* relPath, OleString* why) {
@@ -355,7 +362,7 @@ HRESULT BuildKey(const ClassEntry& e, const com::Variant* values, OleString* key
 
 // Thread: any (lock held, shared or exclusive).
 HRESULT Repository::Impl::Locate(OleStringView ns, OleStringView path, Namespace** outNs,
-                                 repo::InstanceTable** table, repo::InstanceTable::iterator* it,
+                                 repo::InstanceTable** table, StoredInstance** it,
                                  OleString* why) const {
   ObjectPath p;
   if (FAILED(ParseObjectPath(path, &p))) {
@@ -390,7 +397,10 @@ HRESULT Repository::Impl::Locate(OleStringView ns, OleStringView path, Namespace
   }
   const ClassData& c = *e->cls;
   const std::vector<int>& keys = e->facts.keyOrder;
-  OleString key;
+  // A per-thread buffer: building the key allocates nothing once warm.
+  thread_local OleString keyBuffer;
+  OleString& key = keyBuffer;
+  key.clear();
   if (p.singleton) {
     if (!e->facts.singleton) {
       *why = OLESTR("The path uses '=@' but the class is not a singleton.");
@@ -429,8 +439,8 @@ HRESULT Repository::Impl::Locate(OleStringView ns, OleStringView path, Namespace
     }
   }
   repo::InstanceTable* t = e->keyRoot->table.get();
-  auto found = t ? t->find(key) : repo::InstanceTable::iterator();
-  if (!t || found == t->end() || !repo::DerivesFrom(found->second.entry, e)) {
+  StoredInstance* found = t ? t->Find(key, repo::KeyHash(key)) : nullptr;
+  if (!found || !repo::DerivesFrom(found->entry, e)) {
     *why = OLESTR("The instance does not exist.");
     return WBEM_E_NOT_FOUND;
   }
@@ -445,7 +455,7 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
                                              IWbemContext* ctx) {
   if (!inst.cls)
     return repo::Failure(WBEM_E_INVALID_OBJECT, OLESTR("The object is not an instance of a class."),
-                         OleString());
+                         OLESTR("__CLASS"));
   const ClassData& given = *inst.cls;
   ClassEntry* e = ns->Find(given.name);
   if (!e)
@@ -536,7 +546,9 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     }
   }
 
-  OleString key, rel;
+  thread_local OleString keyBuffer;  // no allocation once warm
+  OleString& key = keyBuffer;
+  OleString rel;
   HRESULT hr = repo::BuildKey(*e, vals.get(), &key, &rel, &why);
   if (FAILED(hr)) return repo::Failure(hr, std::move(why), c.name);
   if (rel.size() > kMaxPathLength)
@@ -544,8 +556,8 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
                          OLESTR("The instance's relative path is longer than 8192 characters."), c.name);
 
   repo::InstanceTable& table = *e->keyRoot->table;
-  auto it = table.find(key);
-  StoredInstance* existing = it == table.end() ? nullptr : &it->second;
+  const uint64_t hash = repo::KeyHash(key);
+  StoredInstance* existing = table.Find(key, hash);
 
   if (ext.active) {
     // Only the listed properties are written; the rest keep their stored
@@ -653,7 +665,7 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     s.values = std::move(vals);
     s.modified = bits;
     s.extras = std::move(extras);
-    table.emplace(std::move(key), std::move(s));
+    table.Insert(hash, std::move(s));
     ++e->ownInstances;
     instanceCount.fetch_add(1, std::memory_order_relaxed);
   }

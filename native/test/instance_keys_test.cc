@@ -442,3 +442,38 @@ WP_TEST("instance put: an instance built on an older class version maps by prope
   CHECK_HR(res.hr, WBEM_E_INVALID_PROPERTY);
   CHECK(res.parameterInfo == W("Gone"));
 }
+
+WP_TEST("instance store: growth, deletes and re-inserts keep every key reachable") {
+  Repository r;
+  CHECK_HR(PutC(r, Base("Test_Many", {KeyProp("N", CIM_UINT32), Prop("V", CIM_SINT32)})), S_OK);
+  const size_t base = r.InstanceCount();
+  ClassPtr c = Get(r, "Test_Many");
+  auto put = [&](int n, int v) {
+    InstanceData d = wmiput::embedded::NewInstance(c);
+    d.values[0] = I4(n);
+    d.values[1] = I4(v);
+    return PutI(r, d);
+  };
+  for (int round = 0; round < 3; ++round) {
+    for (int n = 0; n < 3000; ++n) CHECK_HR(put(n, n + round), S_OK);
+    for (int n = 0; n < 3000; n += 2) {
+      const std::string path = "Test_Many.N=" + std::to_string(n);
+      CHECK_HR(r.DeleteInstance(Ns(), W(path.c_str())).hr, S_OK);
+    }
+    CHECK_EQ(r.InstanceCount(), base + 1500);
+    for (int n = 0; n < 3000; ++n) {
+      const std::string path = "Test_Many.N=" + std::to_string(n);
+      if (n % 2) {
+        if (LongAt(r, path.c_str(), "V") != n + round) CHECK_EQ(LongAt(r, path.c_str(), "V"), n + round);
+      } else {
+        InstanceData d;
+        if (r.GetInstance(Ns(), W(path.c_str()), &d) != WBEM_E_NOT_FOUND) CHECK(false);
+      }
+    }
+  }
+  std::vector<InstanceData> list;
+  CHECK_HR(r.EnumInstances(Ns(), W("Test_Many"), false, &list), S_OK);
+  CHECK_EQ(list.size(), size_t{1500});
+  CHECK_HR(r.DeleteClass(Ns(), W("Test_Many")).hr, S_OK);
+  CHECK_EQ(r.InstanceCount(), base);
+}

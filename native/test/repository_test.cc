@@ -74,6 +74,16 @@ WP_TEST("repository: class create/update matrix") {
   CHECK(updated->version > stored->version);
   CHECK_EQ(updated->properties.size(), size_t{3});
   CHECK_EQ(stored->properties.size(), size_t{2});  // the old snapshot is immutable
+  // Names are case-preserving: an update spelled differently keeps "Test_A".
+  ClassData lower = c;
+  lower.name = W("TEST_a");
+  lower.properties.push_back(Prop("More", CIM_STRING));
+  res = r.PutClass(Ns(), lower, 0, nullptr);
+  CHECK_HR(res.hr, S_OK);
+  CHECK(res.path == W("Test_A"));
+  ClassPtr relabeled = Get(r, "Test_A");
+  CHECK(relabeled->name == W("Test_A"));
+  CHECK(relabeled->properties[3].origin == W("Test_A"));
   CHECK_HR(r.PutClass(W("root\\none"), c, 0, nullptr).hr, WBEM_E_INVALID_NAMESPACE);
 }
 
