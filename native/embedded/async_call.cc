@@ -96,7 +96,7 @@ AsyncCall::~AsyncCall() = default;
 HRESULT AsyncCall::Start(const std::shared_ptr<CallRegistry>& registry, IWbemObjectSink* sink,
                          OpBody body, Executor& executor, DeliveryMode mode,
                          std::chrono::microseconds latency, StatusSource* source,
-                         const char16_t* operation) noexcept {
+                         const OLECHAR* operation) noexcept {
   if (!sink || !registry) return WBEM_E_INVALID_PARAMETER;
   AsyncCall* call = nullptr;
   try {
@@ -115,7 +115,7 @@ HRESULT AsyncCall::Start(const std::shared_ptr<CallRegistry>& registry, IWbemObj
     call->sink_.reset();
     live::pendingCalls.fetch_sub(1, std::memory_order_relaxed);
     call->Release();
-    return hr == E_OUTOFMEMORY ? WBEM_E_OUT_OF_MEMORY : hr;
+    return hr == E_OUTOFMEMORY ? static_cast<HRESULT>(WBEM_E_OUT_OF_MEMORY) : hr;
   }
   return WBEM_S_NO_ERROR;
 }

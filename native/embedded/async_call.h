@@ -54,7 +54,7 @@ class StatusSource {
   // Thread: any (called with the operation's delivery lock held; must not
   // call back into the operation).
   virtual com::ComPtr<IWbemClassObject> CancelStatus(HRESULT hr,
-                                                     const char16_t* operation) noexcept = 0;
+                                                     const OLECHAR* operation) noexcept = 0;
 
  protected:
   ~StatusSource() = default;
@@ -93,7 +93,7 @@ class AsyncCall final : public Task, public Delivery {
   static HRESULT Start(const std::shared_ptr<CallRegistry>& registry, IWbemObjectSink* sink,
                        OpBody body, Executor& executor, DeliveryMode mode,
                        std::chrono::microseconds latency, StatusSource* source = nullptr,
-                       const char16_t* operation = nullptr) noexcept;
+                       const OLECHAR* operation = nullptr) noexcept;
 
   // Task. Thread: executor worker.
   void Run() noexcept override;
@@ -126,7 +126,7 @@ class AsyncCall final : public Task, public Delivery {
   std::atomic<int> refs_{1};
   std::shared_ptr<CallRegistry> registry_;
   StatusSource* source_ = nullptr;
-  const char16_t* operation_ = nullptr;
+  const OLECHAR* operation_ = nullptr;
   IWbemObjectSink* const sinkKey_;        // identity for CancelAsyncCall
   com::ComPtr<IWbemObjectSink> sink_;     // guarded by deliver_
   OpBody body_;

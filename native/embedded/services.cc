@@ -74,7 +74,7 @@ bool RelPathTooLong(const InstanceData& inst) {
       } else {
         len += n + 2;
         for (UINT k = 0; k < n; ++k) {
-          if (v->bstrVal[k] == u'"' || v->bstrVal[k] == u'\\') ++len;
+          if (v->bstrVal[k] == OLESTR('"') || v->bstrVal[k] == OLESTR('\\')) ++len;
         }
       }
     } else if (!v || v->vt == VT_NULL || v->vt == VT_EMPTY) {
@@ -190,10 +190,10 @@ ClassPtr Services::ExtendedStatusClass() noexcept {
   if (extendedStatus_) return extendedStatus_;
   ClassPtr cls;
   try {
-    if (FAILED(repo_->GetClass(ns_, u"__ExtendedStatus", &cls)) || !cls) {
+    if (FAILED(repo_->GetClass(ns_, OLESTR("__ExtendedStatus"), &cls)) || !cls) {
       cls.reset();
       for (const ClassPtr& c : SystemClasses()) {
-        if (EqualsNoCase(c->name, u"__ExtendedStatus")) cls = c;
+        if (EqualsNoCase(c->name, OLESTR("__ExtendedStatus"))) cls = c;
       }
     }
   } catch (...) {
@@ -204,7 +204,7 @@ ClassPtr Services::ExtendedStatusClass() noexcept {
 }
 
 // Thread: any.
-com::ComPtr<IWbemClassObject> Services::StatusObject(HRESULT hr, const char16_t* operation,
+com::ComPtr<IWbemClassObject> Services::StatusObject(HRESULT hr, const OLECHAR* operation,
                                                      OleStringView description,
                                                      OleStringView parameterInfo) noexcept {
   try {
@@ -221,13 +221,13 @@ com::ComPtr<IWbemClassObject> Services::StatusObject(HRESULT hr, const char16_t*
     OleString text(description);
     if (text.empty()) {
       const char* d = com::StatusDescription(hr);
-      text = d ? com::Utf8ToOle(d) : OleString(u"The operation failed.");
+      text = d ? com::Utf8ToOle(d) : OleString(OLESTR("The operation failed."));
     }
-    set(u"Description", com::Variant::FromBstr(text));
-    set(u"Operation", com::Variant::FromBstr(operation));
-    set(u"ParameterInfo", com::Variant::FromBstr(parameterInfo));
-    set(u"ProviderName", com::Variant::FromBstr(u"Windows Management"));
-    set(u"StatusCode", com::Variant::FromI4(hr));
+    set(OLESTR("Description"), com::Variant::FromBstr(text));
+    set(OLESTR("Operation"), com::Variant::FromBstr(operation));
+    set(OLESTR("ParameterInfo"), com::Variant::FromBstr(parameterInfo));
+    set(OLESTR("ProviderName"), com::Variant::FromBstr(OLESTR("Windows Management")));
+    set(OLESTR("StatusCode"), com::Variant::FromI4(hr));
     return NewInstanceObject(std::move(inst));
   } catch (...) {
     return nullptr;
@@ -236,12 +236,12 @@ com::ComPtr<IWbemClassObject> Services::StatusObject(HRESULT hr, const char16_t*
 
 // Thread: any (inside an operation's delivery lock).
 com::ComPtr<IWbemClassObject> Services::CancelStatus(HRESULT hr,
-                                                     const char16_t* operation) noexcept {
-  return StatusObject(hr, operation ? operation : u"", u"", u"");
+                                                     const OLECHAR* operation) noexcept {
+  return StatusObject(hr, operation ? operation : OLESTR(""), OLESTR(""), OLESTR(""));
 }
 
 // Thread: executor worker or the caller (sync forms).
-void Services::Report(Delivery& d, const OpResult& r, const char16_t* operation,
+void Services::Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
                       OleStringView defaultParameter) noexcept {
   if (SUCCEEDED(r.hr)) {
     d.Complete(r.hr, r.path.empty() ? nullptr : &r.path, nullptr);
@@ -253,18 +253,18 @@ void Services::Report(Delivery& d, const OpResult& r, const char16_t* operation,
   d.Complete(r.hr, nullptr, status.get());
 }
 
-OpBody Services::FaultBody(HRESULT hr, const char16_t* operation, OleString parameterInfo) {
+OpBody Services::FaultBody(HRESULT hr, const OLECHAR* operation, OleString parameterInfo) {
   com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
   return [this, keep, hr, operation, parameterInfo](Delivery& d) {
     // Thread: executor worker or the caller.
     com::ComPtr<IWbemClassObject> status =
-        StatusObject(hr, operation, u"Injected fault.", parameterInfo);
+        StatusObject(hr, operation, OLESTR("Injected fault."), parameterInfo);
     d.Complete(hr, nullptr, status.get());
   };
 }
 
 // Thread: any.
-HRESULT Services::Run(const Form& form, OpBody body, const char16_t* operation) noexcept {
+HRESULT Services::Run(const Form& form, OpBody body, const OLECHAR* operation) noexcept {
   try {
     if (form.sink) {
       const RepositoryControls c = state_->Controls();
@@ -323,28 +323,28 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, u"PutClass", std::move(name)), u"PutClass");
+      return Run(form, FaultBody(fault.hr, OLESTR("PutClass"), std::move(name)), OLESTR("PutClass"));
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (!isClass) {
       return Run(form, [this, keep, name](Delivery& d) {
         // Thread: executor worker or the caller.
         com::ComPtr<IWbemClassObject> status = StatusObject(
-            WBEM_E_INVALID_CLASS, u"PutClass",
-            u"PutClass was given an instance; it takes a class object.", name);
+            WBEM_E_INVALID_CLASS, OLESTR("PutClass"),
+            OLESTR("PutClass was given an instance; it takes a class object."), name);
         d.Complete(WBEM_E_INVALID_CLASS, nullptr, status.get());
-      }, u"PutClass");
+      }, OLESTR("PutClass"));
     }
     if (!(flags & WBEM_FLAG_USE_AMENDED_QUALIFIERS) && view->HasAmendedQualifiers()) {
       return Run(form, [this, keep, name](Delivery& d) {
         // Thread: executor worker or the caller.
         com::ComPtr<IWbemClassObject> status = StatusObject(
-            WBEM_E_AMENDED_OBJECT, u"PutClass",
-            u"The class carries amended qualifiers; write it with "
-            u"WBEM_FLAG_USE_AMENDED_QUALIFIERS.",
+            WBEM_E_AMENDED_OBJECT, OLESTR("PutClass"),
+            OLESTR("The class carries amended qualifiers; write it with ")
+            OLESTR("WBEM_FLAG_USE_AMENDED_QUALIFIERS."),
             name);
         d.Complete(WBEM_E_AMENDED_OBJECT, nullptr, status.get());
-      }, u"PutClass");
+      }, OLESTR("PutClass"));
     }
     ClassData data = view->Class();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
@@ -352,8 +352,8 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
     return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) {
       // Thread: executor worker or the caller.
       OpResult r = repo_->PutClass(ns_, data, repoFlags, context.get());
-      Report(d, r, u"PutClass", data.name);
-    }, u"PutClass");
+      Report(d, r, OLESTR("PutClass"), data.name);
+    }, OLESTR("PutClass"));
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -375,17 +375,17 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, u"PutInstance", std::move(name)), u"PutInstance");
+      return Run(form, FaultBody(fault.hr, OLESTR("PutInstance"), std::move(name)), OLESTR("PutInstance"));
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (isClass) {
       return Run(form, [this, keep, name](Delivery& d) {
         // Thread: executor worker or the caller.
         com::ComPtr<IWbemClassObject> status = StatusObject(
-            WBEM_E_INVALID_OBJECT, u"PutInstance",
-            u"PutInstance was given a class; it takes an instance.", name);
+            WBEM_E_INVALID_OBJECT, OLESTR("PutInstance"),
+            OLESTR("PutInstance was given a class; it takes an instance."), name);
         d.Complete(WBEM_E_INVALID_OBJECT, nullptr, status.get());
-      }, u"PutInstance");
+      }, OLESTR("PutInstance"));
     }
     InstanceData data = view->Instance();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
@@ -393,8 +393,8 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
     return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) {
       // Thread: executor worker or the caller.
       OpResult r = repo_->PutInstance(ns_, data, repoFlags, context.get());
-      Report(d, r, u"PutInstance", data.cls->name);
-    }, u"PutInstance");
+      Report(d, r, OLESTR("PutInstance"), data.cls->name);
+    }, OLESTR("PutInstance"));
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -456,7 +456,7 @@ HRESULT Services::DoDelete(bool isClass, const BSTR target, IWbemContext* /*ctx*
   if (!target || SysStringLen(target) == 0) return WBEM_E_INVALID_PARAMETER;
   HRESULT hr = CheckNamespace();
   if (FAILED(hr)) return hr;
-  const char16_t* op = isClass ? u"DeleteClass" : u"DeleteInstance";
+  const OLECHAR* op = isClass ? OLESTR("DeleteClass") : OLESTR("DeleteInstance");
   try {
     OleString name = com::ToOleString(target);
     Fault fault;
@@ -555,14 +555,14 @@ HRESULT Services::DoGetObject(const BSTR path, long /*flags*/, const Form& form)
       }
       if (SUCCEEDED(hr) && !obj) hr = WBEM_E_OUT_OF_MEMORY;
       if (FAILED(hr)) {
-        com::ComPtr<IWbemClassObject> status = StatusObject(hr, u"GetObject", u"", text);
+        com::ComPtr<IWbemClassObject> status = StatusObject(hr, OLESTR("GetObject"), OLESTR(""), text);
         d.Complete(hr, nullptr, status.get());
         return;
       }
       IWbemClassObject* one[1] = {obj.get()};
       if (!d.Indicate(1, one)) return;
       d.Complete(WBEM_S_NO_ERROR, nullptr, nullptr);
-    }, u"GetObject");
+    }, OLESTR("GetObject"));
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
   } catch (...) {
@@ -605,7 +605,7 @@ HRESULT Services::DoEnum(bool classes, const BSTR name, long flags, const Form& 
   HRESULT hr = CheckNamespace();
   if (FAILED(hr)) return hr;
   const bool deep = (Effective(flags) & WBEM_FLAG_SHALLOW) == 0;
-  const char16_t* op = classes ? u"CreateClassEnum" : u"CreateInstanceEnum";
+  const OLECHAR* op = classes ? OLESTR("CreateClassEnum") : OLESTR("CreateInstanceEnum");
   try {
     OleString text = ToOle(name);
     auto snapshot = [this, classes, text, deep](EnumSnapshot* snap) {
@@ -621,7 +621,7 @@ HRESULT Services::DoEnum(bool classes, const BSTR name, long flags, const Form& 
       com::ComPtr<IEnumWbemClassObject> e;
       HRESULT created =
           ObjectEnum::Create(std::move(snap), (Effective(flags) & WBEM_FLAG_FORWARD_ONLY) != 0,
-                             FAILED(hr) ? hr : WBEM_S_NO_ERROR, &e);
+                             FAILED(hr) ? hr : static_cast<HRESULT>(WBEM_S_NO_ERROR), &e);
       if (FAILED(created)) return created;
       *ppEnum = e.detach();
       return WBEM_S_NO_ERROR;
@@ -632,7 +632,7 @@ HRESULT Services::DoEnum(bool classes, const BSTR name, long flags, const Form& 
       EnumSnapshot snap;
       HRESULT hr = snapshot(&snap);
       if (FAILED(hr)) {
-        com::ComPtr<IWbemClassObject> status = StatusObject(hr, op, u"", text);
+        com::ComPtr<IWbemClassObject> status = StatusObject(hr, op, OLESTR(""), text);
         d.Complete(hr, nullptr, status.get());
         return;
       }

@@ -119,10 +119,10 @@ class Services final : public IWbemServices, public StatusSource {
 
   // StatusSource. Thread: any.
   com::ComPtr<IWbemClassObject> CancelStatus(HRESULT hr,
-                                             const char16_t* operation) noexcept override;
+                                             const OLECHAR* operation) noexcept override;
 
   // Thread: any. An __ExtendedStatus instance describing a failure.
-  com::ComPtr<IWbemClassObject> StatusObject(HRESULT hr, const char16_t* operation,
+  com::ComPtr<IWbemClassObject> StatusObject(HRESULT hr, const OLECHAR* operation,
                                              OleStringView description,
                                              OleStringView parameterInfo) noexcept;
 
@@ -141,9 +141,9 @@ class Services final : public IWbemServices, public StatusSource {
   HRESULT CheckNamespace() const noexcept;
   // Runs `body` in the requested form (see the file comment); `operation`
   // names it in error objects.
-  HRESULT Run(const Form& form, OpBody body, const char16_t* operation) noexcept;
+  HRESULT Run(const Form& form, OpBody body, const OLECHAR* operation) noexcept;
   // A body that only reports an injected fault.
-  OpBody FaultBody(HRESULT hr, const char16_t* operation, OleString parameterInfo);
+  OpBody FaultBody(HRESULT hr, const OLECHAR* operation, OleString parameterInfo);
   // Common tails of the Put/Delete methods.
   HRESULT DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ctx,
                      const Form& form) noexcept;
@@ -155,7 +155,7 @@ class Services final : public IWbemServices, public StatusSource {
   HRESULT DoEnum(bool classes, const BSTR name, long flags, const Form& form,
                  IEnumWbemClassObject** ppEnum) noexcept;
   // Reports a repository outcome: SetStatus(hr, path) or the error object.
-  void Report(Delivery& d, const OpResult& r, const char16_t* operation,
+  void Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
               OleStringView defaultParameter) noexcept;
   ClassPtr ExtendedStatusClass() noexcept;
 

@@ -19,41 +19,41 @@ constexpr long kToInstanceAndSubclass =
 // One declared property: name, CIM type, and for references / embedded
 // objects the class named in the CIMTYPE qualifier.
 struct PropSpec {
-  const char16_t* name;
+  const OLECHAR* name;
   CIMTYPE type;
-  const char16_t* refClass = nullptr;  // "ref:<x>" / "object:<x>"
+  const OLECHAR* refClass = nullptr;  // "ref:<x>" / "object:<x>"
   bool key = false;
   com::Variant defaultValue = com::Variant::Null();
 };
 
 struct ClassSpec {
-  const char16_t* name;
-  const char16_t* parent;  // nullptr for __SystemClass
+  const OLECHAR* name;
+  const OLECHAR* parent;  // nullptr for __SystemClass
   bool abstract = false;
   bool singleton = false;
   bool association = false;
   std::vector<PropSpec> props;
 };
 
-const char16_t* CimTypeName(CIMTYPE t) {
+const OLECHAR* CimTypeName(CIMTYPE t) {
   switch (t & ~CIM_FLAG_ARRAY) {
-    case CIM_SINT8: return u"sint8";
-    case CIM_UINT8: return u"uint8";
-    case CIM_SINT16: return u"sint16";
-    case CIM_UINT16: return u"uint16";
-    case CIM_SINT32: return u"sint32";
-    case CIM_UINT32: return u"uint32";
-    case CIM_SINT64: return u"sint64";
-    case CIM_UINT64: return u"uint64";
-    case CIM_REAL32: return u"real32";
-    case CIM_REAL64: return u"real64";
-    case CIM_BOOLEAN: return u"boolean";
-    case CIM_STRING: return u"string";
-    case CIM_DATETIME: return u"datetime";
-    case CIM_REFERENCE: return u"ref";
-    case CIM_CHAR16: return u"char16";
-    case CIM_OBJECT: return u"object";
-    default: return u"";
+    case CIM_SINT8: return OLESTR("sint8");
+    case CIM_UINT8: return OLESTR("uint8");
+    case CIM_SINT16: return OLESTR("sint16");
+    case CIM_UINT16: return OLESTR("uint16");
+    case CIM_SINT32: return OLESTR("sint32");
+    case CIM_UINT32: return OLESTR("uint32");
+    case CIM_SINT64: return OLESTR("sint64");
+    case CIM_UINT64: return OLESTR("uint64");
+    case CIM_REAL32: return OLESTR("real32");
+    case CIM_REAL64: return OLESTR("real64");
+    case CIM_BOOLEAN: return OLESTR("boolean");
+    case CIM_STRING: return OLESTR("string");
+    case CIM_DATETIME: return OLESTR("datetime");
+    case CIM_REFERENCE: return OLESTR("ref");
+    case CIM_CHAR16: return OLESTR("char16");
+    case CIM_OBJECT: return OLESTR("object");
+    default: return OLESTR("");
   }
 }
 
@@ -82,133 +82,133 @@ std::vector<ClassSpec> Table() {
   const CIMTYPE kStringArray = CIM_STRING | CIM_FLAG_ARRAY;
   const CIMTYPE kBytes = CIM_UINT8 | CIM_FLAG_ARRAY;
   std::vector<ClassSpec> s;
-  s.push_back({u"__SystemClass", nullptr, true, false, false, {}});
-  s.push_back({u"__NAMESPACE", u"__SystemClass", false, false, false,
-               {{u"Name", CIM_STRING, nullptr, true}}});
-  s.push_back({u"__thisNAMESPACE", u"__SystemClass", false, true, false,
-               {{u"SECURITY_DESCRIPTOR", kBytes}}});
-  s.push_back({u"__SystemSecurity", u"__SystemClass", false, false, false, {}});
-  s.push_back({u"__CacheControl", u"__SystemClass", true, false, false, {}});
-  s.push_back({u"__NotifyStatus", u"__SystemClass", false, false, false,
-               {{u"StatusCode", CIM_UINT32}}});
-  s.push_back({u"__ExtendedStatus", u"__NotifyStatus", false, false, false,
-               {{u"Description", CIM_STRING},
-                {u"Operation", CIM_STRING},
-                {u"ParameterInfo", CIM_STRING},
-                {u"ProviderName", CIM_STRING}}});
+  s.push_back({OLESTR("__SystemClass"), nullptr, true, false, false, {}});
+  s.push_back({OLESTR("__NAMESPACE"), OLESTR("__SystemClass"), false, false, false,
+               {{OLESTR("Name"), CIM_STRING, nullptr, true}}});
+  s.push_back({OLESTR("__thisNAMESPACE"), OLESTR("__SystemClass"), false, true, false,
+               {{OLESTR("SECURITY_DESCRIPTOR"), kBytes}}});
+  s.push_back({OLESTR("__SystemSecurity"), OLESTR("__SystemClass"), false, false, false, {}});
+  s.push_back({OLESTR("__CacheControl"), OLESTR("__SystemClass"), true, false, false, {}});
+  s.push_back({OLESTR("__NotifyStatus"), OLESTR("__SystemClass"), false, false, false,
+               {{OLESTR("StatusCode"), CIM_UINT32}}});
+  s.push_back({OLESTR("__ExtendedStatus"), OLESTR("__NotifyStatus"), false, false, false,
+               {{OLESTR("Description"), CIM_STRING},
+                {OLESTR("Operation"), CIM_STRING},
+                {OLESTR("ParameterInfo"), CIM_STRING},
+                {OLESTR("ProviderName"), CIM_STRING}}});
   // Events.
-  s.push_back({u"__Event", u"__SystemClass", true, false, false,
-               {{u"SECURITY_DESCRIPTOR", kBytes}, {u"TIME_CREATED", CIM_UINT64}}});
-  s.push_back({u"__ExtrinsicEvent", u"__Event", true, false, false, {}});
-  s.push_back({u"__InstanceOperationEvent", u"__Event", false, false, false,
-               {{u"TargetInstance", CIM_OBJECT}}});
-  s.push_back({u"__InstanceCreationEvent", u"__InstanceOperationEvent", false, false, false, {}});
-  s.push_back({u"__InstanceModificationEvent", u"__InstanceOperationEvent", false, false, false,
-               {{u"PreviousInstance", CIM_OBJECT}}});
-  s.push_back({u"__InstanceDeletionEvent", u"__InstanceOperationEvent", false, false, false, {}});
-  s.push_back({u"__ClassOperationEvent", u"__Event", false, false, false,
-               {{u"TargetClass", CIM_OBJECT}}});
-  s.push_back({u"__ClassCreationEvent", u"__ClassOperationEvent", false, false, false, {}});
-  s.push_back({u"__ClassModificationEvent", u"__ClassOperationEvent", false, false, false,
-               {{u"PreviousClass", CIM_OBJECT}}});
-  s.push_back({u"__ClassDeletionEvent", u"__ClassOperationEvent", false, false, false, {}});
-  s.push_back({u"__NamespaceOperationEvent", u"__Event", false, false, false,
-               {{u"TargetNamespace", CIM_OBJECT, u"__Namespace"}}});
-  s.push_back({u"__NamespaceCreationEvent", u"__NamespaceOperationEvent", false, false, false, {}});
-  s.push_back({u"__NamespaceModificationEvent", u"__NamespaceOperationEvent", false, false, false,
-               {{u"PreviousNamespace", CIM_OBJECT, u"__Namespace"}}});
-  s.push_back({u"__NamespaceDeletionEvent", u"__NamespaceOperationEvent", false, false, false, {}});
-  s.push_back({u"__TimerEvent", u"__Event", false, false, false,
-               {{u"NumFirings", CIM_UINT32}, {u"TimerId", CIM_STRING}}});
+  s.push_back({OLESTR("__Event"), OLESTR("__SystemClass"), true, false, false,
+               {{OLESTR("SECURITY_DESCRIPTOR"), kBytes}, {OLESTR("TIME_CREATED"), CIM_UINT64}}});
+  s.push_back({OLESTR("__ExtrinsicEvent"), OLESTR("__Event"), true, false, false, {}});
+  s.push_back({OLESTR("__InstanceOperationEvent"), OLESTR("__Event"), false, false, false,
+               {{OLESTR("TargetInstance"), CIM_OBJECT}}});
+  s.push_back({OLESTR("__InstanceCreationEvent"), OLESTR("__InstanceOperationEvent"), false, false, false, {}});
+  s.push_back({OLESTR("__InstanceModificationEvent"), OLESTR("__InstanceOperationEvent"), false, false, false,
+               {{OLESTR("PreviousInstance"), CIM_OBJECT}}});
+  s.push_back({OLESTR("__InstanceDeletionEvent"), OLESTR("__InstanceOperationEvent"), false, false, false, {}});
+  s.push_back({OLESTR("__ClassOperationEvent"), OLESTR("__Event"), false, false, false,
+               {{OLESTR("TargetClass"), CIM_OBJECT}}});
+  s.push_back({OLESTR("__ClassCreationEvent"), OLESTR("__ClassOperationEvent"), false, false, false, {}});
+  s.push_back({OLESTR("__ClassModificationEvent"), OLESTR("__ClassOperationEvent"), false, false, false,
+               {{OLESTR("PreviousClass"), CIM_OBJECT}}});
+  s.push_back({OLESTR("__ClassDeletionEvent"), OLESTR("__ClassOperationEvent"), false, false, false, {}});
+  s.push_back({OLESTR("__NamespaceOperationEvent"), OLESTR("__Event"), false, false, false,
+               {{OLESTR("TargetNamespace"), CIM_OBJECT, OLESTR("__Namespace")}}});
+  s.push_back({OLESTR("__NamespaceCreationEvent"), OLESTR("__NamespaceOperationEvent"), false, false, false, {}});
+  s.push_back({OLESTR("__NamespaceModificationEvent"), OLESTR("__NamespaceOperationEvent"), false, false, false,
+               {{OLESTR("PreviousNamespace"), CIM_OBJECT, OLESTR("__Namespace")}}});
+  s.push_back({OLESTR("__NamespaceDeletionEvent"), OLESTR("__NamespaceOperationEvent"), false, false, false, {}});
+  s.push_back({OLESTR("__TimerEvent"), OLESTR("__Event"), false, false, false,
+               {{OLESTR("NumFirings"), CIM_UINT32}, {OLESTR("TimerId"), CIM_STRING}}});
   // Permanent event registration.
-  s.push_back({u"__IndicationRelated", u"__SystemClass", true, false, false, {}});
-  s.push_back({u"__EventConsumer", u"__IndicationRelated", true, false, false,
-               {{u"CreatorSID", kBytes},
-                {u"MachineName", CIM_STRING},
-                {u"MaximumQueueSize", CIM_UINT32}}});
-  s.push_back({u"__EventFilter", u"__IndicationRelated", false, false, false,
-               {{u"CreatorSID", kBytes, nullptr, false,
+  s.push_back({OLESTR("__IndicationRelated"), OLESTR("__SystemClass"), true, false, false, {}});
+  s.push_back({OLESTR("__EventConsumer"), OLESTR("__IndicationRelated"), true, false, false,
+               {{OLESTR("CreatorSID"), kBytes},
+                {OLESTR("MachineName"), CIM_STRING},
+                {OLESTR("MaximumQueueSize"), CIM_UINT32}}});
+  s.push_back({OLESTR("__EventFilter"), OLESTR("__IndicationRelated"), false, false, false,
+               {{OLESTR("CreatorSID"), kBytes, nullptr, false,
                  ByteArray({1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0})},
-                {u"EventAccess", CIM_STRING},
-                {u"EventNamespace", CIM_STRING},
-                {u"Name", CIM_STRING, nullptr, true},
-                {u"Query", CIM_STRING},
-                {u"QueryLanguage", CIM_STRING}}});
-  s.push_back({u"__FilterToConsumerBinding", u"__IndicationRelated", false, false, true,
-               {{u"Consumer", CIM_REFERENCE, u"__EventConsumer", true},
-                {u"CreatorSID", kBytes},
-                {u"DeliverSynchronously", CIM_BOOLEAN, nullptr, false, f},
-                {u"DeliveryQoS", CIM_UINT32},
-                {u"Filter", CIM_REFERENCE, u"__EventFilter", true},
-                {u"MaintainSecurityContext", CIM_BOOLEAN, nullptr, false, f},
-                {u"SlowDownProviders", CIM_BOOLEAN, nullptr, false, f}}});
+                {OLESTR("EventAccess"), CIM_STRING},
+                {OLESTR("EventNamespace"), CIM_STRING},
+                {OLESTR("Name"), CIM_STRING, nullptr, true},
+                {OLESTR("Query"), CIM_STRING},
+                {OLESTR("QueryLanguage"), CIM_STRING}}});
+  s.push_back({OLESTR("__FilterToConsumerBinding"), OLESTR("__IndicationRelated"), false, false, true,
+               {{OLESTR("Consumer"), CIM_REFERENCE, OLESTR("__EventConsumer"), true},
+                {OLESTR("CreatorSID"), kBytes},
+                {OLESTR("DeliverSynchronously"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("DeliveryQoS"), CIM_UINT32},
+                {OLESTR("Filter"), CIM_REFERENCE, OLESTR("__EventFilter"), true},
+                {OLESTR("MaintainSecurityContext"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("SlowDownProviders"), CIM_BOOLEAN, nullptr, false, f}}});
   // Providers.
-  s.push_back({u"__Provider", u"__SystemClass", true, false, false,
-               {{u"Name", CIM_STRING, nullptr, true}}});
-  s.push_back({u"__Win32Provider", u"__Provider", false, false, false,
-               {{u"ClientLoadableCLSID", CIM_STRING},
-                {u"CLSID", CIM_STRING},
-                {u"Concurrency", CIM_SINT32},
-                {u"DefaultMachineName", CIM_STRING},
-                {u"Enabled", CIM_BOOLEAN},
-                {u"HostingModel", CIM_STRING},
-                {u"ImpersonationLevel", CIM_SINT32, nullptr, false, com::Variant::FromI4(0)},
-                {u"InitializationReentrancy", CIM_SINT32},
-                {u"InitializationTimeoutInterval", CIM_DATETIME},
-                {u"InitializeAsAdminFirst", CIM_BOOLEAN},
-                {u"OperationTimeoutInterval", CIM_DATETIME},
-                {u"PerLocaleInitialization", CIM_BOOLEAN, nullptr, false, f},
-                {u"PerUserInitialization", CIM_BOOLEAN, nullptr, false, f},
-                {u"Pure", CIM_BOOLEAN, nullptr, false, t},
-                {u"SecurityDescriptor", CIM_STRING},
-                {u"SupportsExplicitShutdown", CIM_BOOLEAN},
-                {u"SupportsExtendedStatus", CIM_BOOLEAN},
-                {u"SupportsQuotas", CIM_BOOLEAN},
-                {u"SupportsSendStatus", CIM_BOOLEAN},
-                {u"SupportsShutdown", CIM_BOOLEAN},
-                {u"SupportsThrottling", CIM_BOOLEAN},
-                {u"UnloadTimeout", CIM_DATETIME},
-                {u"Version", CIM_UINT32}}});
-  s.push_back({u"__ProviderRegistration", u"__SystemClass", true, false, false,
-               {{u"provider", CIM_REFERENCE, u"__Provider", true}}});
-  s.push_back({u"__ObjectProviderRegistration", u"__ProviderRegistration", true, false, false,
-               {{u"InteractionType", CIM_SINT32, nullptr, false, com::Variant::FromI4(0)},
-                {u"QuerySupportLevels", kStringArray},
-                {u"SupportsBatching", CIM_BOOLEAN},
-                {u"SupportsDelete", CIM_BOOLEAN, nullptr, false, f},
-                {u"SupportsEnumeration", CIM_BOOLEAN, nullptr, false, f},
-                {u"SupportsGet", CIM_BOOLEAN, nullptr, false, f},
-                {u"SupportsPut", CIM_BOOLEAN, nullptr, false, f},
-                {u"SupportsTransactions", CIM_BOOLEAN}}});
-  s.push_back({u"__ClassProviderRegistration", u"__ObjectProviderRegistration", false, false,
+  s.push_back({OLESTR("__Provider"), OLESTR("__SystemClass"), true, false, false,
+               {{OLESTR("Name"), CIM_STRING, nullptr, true}}});
+  s.push_back({OLESTR("__Win32Provider"), OLESTR("__Provider"), false, false, false,
+               {{OLESTR("ClientLoadableCLSID"), CIM_STRING},
+                {OLESTR("CLSID"), CIM_STRING},
+                {OLESTR("Concurrency"), CIM_SINT32},
+                {OLESTR("DefaultMachineName"), CIM_STRING},
+                {OLESTR("Enabled"), CIM_BOOLEAN},
+                {OLESTR("HostingModel"), CIM_STRING},
+                {OLESTR("ImpersonationLevel"), CIM_SINT32, nullptr, false, com::Variant::FromI4(0)},
+                {OLESTR("InitializationReentrancy"), CIM_SINT32},
+                {OLESTR("InitializationTimeoutInterval"), CIM_DATETIME},
+                {OLESTR("InitializeAsAdminFirst"), CIM_BOOLEAN},
+                {OLESTR("OperationTimeoutInterval"), CIM_DATETIME},
+                {OLESTR("PerLocaleInitialization"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("PerUserInitialization"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("Pure"), CIM_BOOLEAN, nullptr, false, t},
+                {OLESTR("SecurityDescriptor"), CIM_STRING},
+                {OLESTR("SupportsExplicitShutdown"), CIM_BOOLEAN},
+                {OLESTR("SupportsExtendedStatus"), CIM_BOOLEAN},
+                {OLESTR("SupportsQuotas"), CIM_BOOLEAN},
+                {OLESTR("SupportsSendStatus"), CIM_BOOLEAN},
+                {OLESTR("SupportsShutdown"), CIM_BOOLEAN},
+                {OLESTR("SupportsThrottling"), CIM_BOOLEAN},
+                {OLESTR("UnloadTimeout"), CIM_DATETIME},
+                {OLESTR("Version"), CIM_UINT32}}});
+  s.push_back({OLESTR("__ProviderRegistration"), OLESTR("__SystemClass"), true, false, false,
+               {{OLESTR("provider"), CIM_REFERENCE, OLESTR("__Provider"), true}}});
+  s.push_back({OLESTR("__ObjectProviderRegistration"), OLESTR("__ProviderRegistration"), true, false, false,
+               {{OLESTR("InteractionType"), CIM_SINT32, nullptr, false, com::Variant::FromI4(0)},
+                {OLESTR("QuerySupportLevels"), kStringArray},
+                {OLESTR("SupportsBatching"), CIM_BOOLEAN},
+                {OLESTR("SupportsDelete"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("SupportsEnumeration"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("SupportsGet"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("SupportsPut"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("SupportsTransactions"), CIM_BOOLEAN}}});
+  s.push_back({OLESTR("__ClassProviderRegistration"), OLESTR("__ObjectProviderRegistration"), false, false,
                false,
-               {{u"CacheRefreshInterval", CIM_DATETIME},
-                {u"PerUserSchema", CIM_BOOLEAN},
-                {u"ReferencedSetQueries", kStringArray},
-                {u"ResultSetQueries", kStringArray},
-                {u"ReSynchroniseOnNamespaceOpen", CIM_BOOLEAN},
-                {u"UnsupportedQueries", kStringArray},
-                {u"Version", CIM_UINT32}}});
-  s.push_back({u"__InstanceProviderRegistration", u"__ObjectProviderRegistration", false, false,
+               {{OLESTR("CacheRefreshInterval"), CIM_DATETIME},
+                {OLESTR("PerUserSchema"), CIM_BOOLEAN},
+                {OLESTR("ReferencedSetQueries"), kStringArray},
+                {OLESTR("ResultSetQueries"), kStringArray},
+                {OLESTR("ReSynchroniseOnNamespaceOpen"), CIM_BOOLEAN},
+                {OLESTR("UnsupportedQueries"), kStringArray},
+                {OLESTR("Version"), CIM_UINT32}}});
+  s.push_back({OLESTR("__InstanceProviderRegistration"), OLESTR("__ObjectProviderRegistration"), false, false,
                false,
                // Overrides the inherited default (TRUE here).
-               {{u"SupportsEnumeration", CIM_BOOLEAN, nullptr, false, t}}});
-  s.push_back({u"__MethodProviderRegistration", u"__ProviderRegistration", false, false, false,
+               {{OLESTR("SupportsEnumeration"), CIM_BOOLEAN, nullptr, false, t}}});
+  s.push_back({OLESTR("__MethodProviderRegistration"), OLESTR("__ProviderRegistration"), false, false, false,
                {}});
-  s.push_back({u"__EventProviderRegistration", u"__ProviderRegistration", false, false, false,
-               {{u"EventQueryList", kStringArray}}});
-  s.push_back({u"__EventConsumerProviderRegistration", u"__ProviderRegistration", false, false,
-               false, {{u"ConsumerClassNames", kStringArray}}});
-  s.push_back({u"__PropertyProviderRegistration", u"__ProviderRegistration", false, false, false,
-               {{u"SupportsGet", CIM_BOOLEAN, nullptr, false, f},
-                {u"SupportsPut", CIM_BOOLEAN, nullptr, false, f}}});
+  s.push_back({OLESTR("__EventProviderRegistration"), OLESTR("__ProviderRegistration"), false, false, false,
+               {{OLESTR("EventQueryList"), kStringArray}}});
+  s.push_back({OLESTR("__EventConsumerProviderRegistration"), OLESTR("__ProviderRegistration"), false, false,
+               false, {{OLESTR("ConsumerClassNames"), kStringArray}}});
+  s.push_back({OLESTR("__PropertyProviderRegistration"), OLESTR("__ProviderRegistration"), false, false, false,
+               {{OLESTR("SupportsGet"), CIM_BOOLEAN, nullptr, false, f},
+                {OLESTR("SupportsPut"), CIM_BOOLEAN, nullptr, false, f}}});
   return s;
 }
 
 OleString CimTypeQualifierText(const PropSpec& p) {
   OleString text = CimTypeName(p.type);
   if (p.refClass) {
-    text += u':';
+    text += OLESTR(':');
     text += p.refClass;
   }
   return text;
@@ -221,12 +221,12 @@ Property MakeProperty(const PropSpec& p, OleStringView origin) {
   prop.value = p.defaultValue;
   prop.origin = OleString(origin);
   prop.propagated = false;
-  prop.qualifiers.push_back(MakeQualifier(u"CIMTYPE",
+  prop.qualifiers.push_back(MakeQualifier(OLESTR("CIMTYPE"),
                                           com::Variant::FromBstr(CimTypeQualifierText(p)),
                                           kToInstanceAndSubclass));
   if (p.key) {
     prop.qualifiers.push_back(
-        MakeQualifier(u"key", com::Variant::FromBool(true),
+        MakeQualifier(OLESTR("key"), com::Variant::FromBool(true),
                       kToInstanceAndSubclass | WBEM_FLAVOR_NOT_OVERRIDABLE));
   }
   return prop;
@@ -243,14 +243,14 @@ std::vector<ClassPtr> Build() {
     cls.name = spec.name;
     cls.superclass = spec.parent ? OleString(byName.at(spec.parent)->name) : OleString();
     if (spec.abstract) {
-      cls.qualifiers.push_back(MakeQualifier(u"abstract", com::Variant::FromBool(true), 0));
+      cls.qualifiers.push_back(MakeQualifier(OLESTR("abstract"), com::Variant::FromBool(true), 0));
     }
     if (spec.singleton) {
       cls.qualifiers.push_back(
-          MakeQualifier(u"singleton", com::Variant::FromBool(true), kToInstanceAndSubclass));
+          MakeQualifier(OLESTR("singleton"), com::Variant::FromBool(true), kToInstanceAndSubclass));
     }
     if (spec.association) {
-      cls.qualifiers.push_back(MakeQualifier(u"Association", com::Variant::FromBool(true),
+      cls.qualifiers.push_back(MakeQualifier(OLESTR("Association"), com::Variant::FromBool(true),
                                              kToInstanceAndSubclass | WBEM_FLAVOR_NOT_OVERRIDABLE));
     }
     for (const PropSpec& p : spec.props) {

@@ -77,7 +77,7 @@ WP_TEST("cancel: a pending put gets SetStatus(CALL_CANCELLED) before CancelAsync
     CHECK_EQ(sink.statusCount(), 1u);
     emb::SetControls(*f.repo, emb::RepositoryControls{});
     ComPtr<IWbemClassObject> obj;
-    Bstr path(u"Row.Key=\"c\"");
+    Bstr path(OLESTR("Row.Key=\"c\""));
     CHECK_HR(f.svc->GetObject(path.get(), 0, nullptr, obj.put(), nullptr), WBEM_E_NOT_FOUND);
   }
   CHECK_QUIESCENT(base);
@@ -130,9 +130,9 @@ WP_TEST("cancel: 10,000 put/cancel races deliver exactly one SetStatus each") {
       for (volatile int k = 0; k < spin; ++k) {
       }
       HRESULT hr = f.svc->CancelAsyncCall(&sink);
-      if (hr == WBEM_S_NO_ERROR) {
+      if (hr == static_cast<HRESULT>(WBEM_S_NO_ERROR)) {
         ++cancelOk;
-      } else if (hr == WBEM_E_NOT_FOUND) {
+      } else if (hr == static_cast<HRESULT>(WBEM_E_NOT_FOUND)) {
         ++cancelNotFound;
       } else {
         Fail(__FILE__, __LINE__, "CancelAsyncCall returned " + Show(static_cast<uint32_t>(hr)));
@@ -140,15 +140,15 @@ WP_TEST("cancel: 10,000 put/cancel races deliver exactly one SetStatus each") {
       if (!sink.WaitDone()) Fail(__FILE__, __LINE__, "no completion in iteration " + std::to_string(i));
       if (sink.statusCount() != 1u) Fail(__FILE__, __LINE__, "SetStatus count != 1");
       HRESULT st = sink.status().hr;
-      if (st == WBEM_S_NO_ERROR) {
+      if (st == static_cast<HRESULT>(WBEM_S_NO_ERROR)) {
         ++completed;
-      } else if (st == WBEM_E_CALL_CANCELLED) {
+      } else if (st == static_cast<HRESULT>(WBEM_E_CALL_CANCELLED)) {
         ++cancelled;
       } else {
         Fail(__FILE__, __LINE__, "unexpected status " + Show(static_cast<uint32_t>(st)));
       }
       // NOT_FOUND means the call had finished: it cannot have been cancelled.
-      if (hr == WBEM_E_NOT_FOUND) CHECK_HR(st, WBEM_S_NO_ERROR);
+      if (hr == static_cast<HRESULT>(WBEM_E_NOT_FOUND)) CHECK_HR(st, WBEM_S_NO_ERROR);
       CHECK_EQ(sink.maxConcurrent(), 1);
     }
     CHECK_EQ(completed + cancelled, 10000);
@@ -168,7 +168,7 @@ WP_TEST("cancel: a failing Indicate cancels the operation") {
     FillRows(f, 600);
     TestSink sink;
     sink.indicateResult = WBEM_E_FAILED;
-    Bstr cls(u"Row");
+    Bstr cls(OLESTR("Row"));
     CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
     CHECK(sink.WaitDone());
     CHECK_EQ(sink.indications().size(), 1u);  // nothing after the failure
@@ -178,7 +178,7 @@ WP_TEST("cancel: a failing Indicate cancels the operation") {
     CHECK(!sink.indicateAfterStatus());
     TestSink get;
     get.indicateResult = E_FAIL;
-    Bstr inst(u"Row.Key=\"1\"");
+    Bstr inst(OLESTR("Row.Key=\"1\""));
     CHECK_HR(f.svc->GetObjectAsync(inst.get(), 0, nullptr, &get), WBEM_S_NO_ERROR);
     CHECK(get.WaitDone());
     CHECK_EQ(get.statusCount(), 1u);
@@ -201,7 +201,7 @@ WP_TEST("cancel: CancelAsyncCall from inside Indicate neither nests callbacks no
       inner = svc->CancelAsyncCall(&sink);
       statusesSeenInside = sink.statusCount();
     };
-    Bstr cls(u"Row");
+    Bstr cls(OLESTR("Row"));
     CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
     CHECK(sink.WaitDone());
     CHECK_HR(inner, WBEM_S_NO_ERROR);
@@ -225,7 +225,7 @@ WP_TEST("cancel: CancelAsyncCall from inside the final SetStatus is harmless") {
     sink.onStatus = [&] { inner = svc->CancelAsyncCall(&sink); };
     CHECK_HR(f.svc->PutInstanceAsync(f.NewInstance("Row", "x").get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
     CHECK(sink.WaitDone());
-    CHECK(inner == WBEM_S_NO_ERROR || inner == WBEM_E_NOT_FOUND);
+    CHECK(inner == WBEM_S_NO_ERROR || inner == static_cast<HRESULT>(WBEM_E_NOT_FOUND));
     CHECK_EQ(sink.statusCount(), 1u);
     CHECK_HR(sink.status().hr, WBEM_S_NO_ERROR);
   }
@@ -243,7 +243,7 @@ WP_TEST("cancel: a cancel racing a slow Indicate waits for it; one callback at a
       inIndicate = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     };
-    Bstr cls(u"Row");
+    Bstr cls(OLESTR("Row"));
     CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
     while (!inIndicate) std::this_thread::yield();
     CHECK_HR(f.svc->CancelAsyncCall(&sink), WBEM_S_NO_ERROR);
@@ -276,7 +276,7 @@ WP_TEST("cancel: two operations whose callbacks cancel each other do not deadloc
     };
     a.onIndicate = hook(&b);
     b.onIndicate = hook(&a);
-    Bstr cls(u"Row");
+    Bstr cls(OLESTR("Row"));
     CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &a), WBEM_S_NO_ERROR);
     CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &b), WBEM_S_NO_ERROR);
     CHECK(a.WaitDone());

@@ -197,11 +197,11 @@ WP_TEST("faults: synchronous and through-the-sink faults, counted, then cleared"
   {
     Fixture f;
     f.AddClass(KeyedClass("Row"));
-    emb::InjectFault(*f.repo, {WBEM_E_QUOTA_VIOLATION, 2, emb::FaultWhen::kSynchronous});
-    emb::InjectFault(*f.repo, {WBEM_E_TRANSPORT_FAILURE, 1, emb::FaultWhen::kThroughSink});
+    emb::InjectFault(*f.repo, {static_cast<HRESULT>(WBEM_E_QUOTA_VIOLATION), 2, emb::FaultWhen::kSynchronous});
+    emb::InjectFault(*f.repo, {static_cast<HRESULT>(WBEM_E_TRANSPORT_FAILURE), 1, emb::FaultWhen::kThroughSink});
     // Reads do not consume faults.
     ComPtr<IWbemClassObject> obj;
-    wmiput::com::Bstr cls(u"Row");
+    wmiput::com::Bstr cls(OLESTR("Row"));
     CHECK_HR(f.svc->GetObject(cls.get(), 0, nullptr, obj.put(), nullptr), WBEM_S_NO_ERROR);
     for (int i = 0; i < 2; ++i) {
       TestSink sink;
@@ -218,14 +218,14 @@ WP_TEST("faults: synchronous and through-the-sink faults, counted, then cleared"
     Variant code = Prop(viaSink.status().error.get(), "StatusCode");
     CHECK_EQ(static_cast<uint32_t>(code.get()->lVal), 0x80041015u);
     // The faulted put was not written.
-    wmiput::com::Bstr path(u"Row.Key=\"f\"");
+    wmiput::com::Bstr path(OLESTR("Row.Key=\"f\""));
     CHECK_HR(f.svc->GetObject(path.get(), 0, nullptr, obj.put(), nullptr), WBEM_E_NOT_FOUND);
     TestSink ok;
     CHECK_HR(f.svc->PutInstanceAsync(f.NewInstance("Row", "f").get(), 0, nullptr, &ok), WBEM_S_NO_ERROR);
     CHECK(ok.WaitDone());
     CHECK_HR(ok.status().hr, WBEM_S_NO_ERROR);
     // Deletes and class puts consume faults too; ClearFaults drops the rest.
-    emb::InjectFault(*f.repo, {WBEM_E_SHUTTING_DOWN, 5, emb::FaultWhen::kSynchronous});
+    emb::InjectFault(*f.repo, {static_cast<HRESULT>(WBEM_E_SHUTTING_DOWN), 5, emb::FaultWhen::kSynchronous});
     CHECK_HR(f.svc->DeleteInstance(path.get(), 0, nullptr, nullptr), WBEM_E_SHUTTING_DOWN);
     auto c2 = emb::NewClassObject(KeyedClass("C2"));
     CHECK_HR(f.svc->PutClass(c2.get(), 0, nullptr, nullptr), WBEM_E_SHUTTING_DOWN);

@@ -251,7 +251,7 @@ inline ClassData KeyedClass(const char* name, std::vector<std::pair<const char*,
 // A connection to a fresh repository's root\default.
 struct Fixture {
   Fixture() : repo(embedded::NewRepository()) {
-    HRESULT hr = embedded::ConnectServer(repo, u"root\\default", svc.put());
+    HRESULT hr = embedded::ConnectServer(repo, OLESTR("root\\default"), svc.put());
     if (FAILED(hr)) Fail(__FILE__, __LINE__, "ConnectServer failed");
   }
   // PutClass (sync) of a class.
@@ -263,9 +263,9 @@ struct Fixture {
   // A new instance object of the stored class with Key = key.
   ComPtr<IWbemClassObject> NewInstance(const char* cls, const OleString& key) {
     embedded::ClassPtr c;
-    if (FAILED(repo->GetClass(u"root\\default", W(cls), &c))) Fail(__FILE__, __LINE__, "no class");
+    if (FAILED(repo->GetClass(OLESTR("root\\default"), W(cls), &c))) Fail(__FILE__, __LINE__, "no class");
     InstanceData d = embedded::NewInstance(c);
-    int i = c->FindProperty(u"Key");
+    int i = c->FindProperty(OLESTR("Key"));
     d.values[static_cast<size_t>(i)] = Variant::FromBstr(key);
     d.modified[static_cast<size_t>(i)] = true;
     return embedded::NewInstanceObject(std::move(d));

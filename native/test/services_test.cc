@@ -25,8 +25,8 @@ struct SplitRow {
   const char* name;
   // Makes the call with `sink` (may ignore it) and returns its HRESULT.
   std::function<HRESULT(Fixture&, IWbemObjectSink*)> call;
-  HRESULT returned;     // what the call returns
-  HRESULT delivered;    // the SetStatus hResult when returned == S_OK
+  int64_t returned;     // the HRESULT the call returns
+  int64_t delivered;    // the SetStatus hResult when returned == S_OK
 };
 
 }  // namespace
@@ -36,13 +36,13 @@ WP_TEST("services: ConnectServer finds namespaces case-insensitively with either
   {
     emb::RepositoryPtr repo = emb::NewRepository();
     ComPtr<IWbemServices> s;
-    CHECK_HR(emb::ConnectServer(repo, u"ROOT/CIMV2", s.put()), WBEM_S_NO_ERROR);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("ROOT/CIMV2"), s.put()), WBEM_S_NO_ERROR);
     CHECK(s);
-    CHECK_HR(emb::ConnectServer(repo, u"root\\default", s.put()), WBEM_S_NO_ERROR);
-    CHECK_HR(emb::ConnectServer(repo, u"root\\nope", s.put()), WBEM_E_INVALID_NAMESPACE);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("root\\default"), s.put()), WBEM_S_NO_ERROR);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("root\\nope"), s.put()), WBEM_E_INVALID_NAMESPACE);
     CHECK(!s);
-    CHECK_HR(emb::ConnectServer(repo, u"root\\cimv2", nullptr), WBEM_E_INVALID_PARAMETER);
-    CHECK_HR(emb::ConnectServer(nullptr, u"root", s.put()), WBEM_E_INVALID_PARAMETER);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("root\\cimv2"), nullptr), WBEM_E_INVALID_PARAMETER);
+    CHECK_HR(emb::ConnectServer(nullptr, OLESTR("root"), s.put()), WBEM_E_INVALID_PARAMETER);
   }
   CHECK_QUIESCENT(base);
 }
@@ -80,14 +80,14 @@ WP_TEST("services: the sync/async split of wmi-put-semantics 1.5, one row per ca
        WBEM_E_INVALID_PARAMETER, 0},
       {"__RELPATH longer than 8192", [](Fixture& f, IWbemObjectSink* s) {
          // Row.Key="..." is 10 + n characters.
-         return f.svc->PutInstanceAsync(f.NewInstance("Row", OleString(8183, u'x')).get(), 0, nullptr, s); },
+         return f.svc->PutInstanceAsync(f.NewInstance("Row", OleString(8183, OLESTR('x'))).get(), 0, nullptr, s); },
        WBEM_E_QUOTA_VIOLATION, 0},
       {"injected synchronous fault", [](Fixture& f, IWbemObjectSink* s) {
-         emb::InjectFault(*f.repo, {WBEM_E_SERVER_TOO_BUSY, 1, emb::FaultWhen::kSynchronous});
+         emb::InjectFault(*f.repo, {static_cast<HRESULT>(WBEM_E_SERVER_TOO_BUSY), 1, emb::FaultWhen::kSynchronous});
          return f.svc->PutInstanceAsync(f.NewInstance("Row", "a").get(), 0, nullptr, s); },
        WBEM_E_SERVER_TOO_BUSY, 0},
       {"__RELPATH of exactly 8192", [](Fixture& f, IWbemObjectSink* s) {
-         return f.svc->PutInstanceAsync(f.NewInstance("Row", OleString(8182, u'x')).get(), 0, nullptr, s); },
+         return f.svc->PutInstanceAsync(f.NewInstance("Row", OleString(8182, OLESTR('x'))).get(), 0, nullptr, s); },
        WBEM_S_NO_ERROR, WBEM_S_NO_ERROR},
       {"CREATE_ONLY on an existing instance", [](Fixture& f, IWbemObjectSink* s) {
          return f.svc->PutInstanceAsync(f.NewInstance("Row", "exists").get(), WBEM_FLAG_CREATE_ONLY, nullptr, s); },
@@ -103,7 +103,7 @@ WP_TEST("services: the sync/async split of wmi-put-semantics 1.5, one row per ca
          return f.svc->PutClassAsync(f.NewInstance("Row", "a").get(), 0, nullptr, s); },
        WBEM_S_NO_ERROR, WBEM_E_INVALID_CLASS},
       {"injected fault through the sink", [](Fixture& f, IWbemObjectSink* s) {
-         emb::InjectFault(*f.repo, {WBEM_E_OUT_OF_DISK_SPACE, 1, emb::FaultWhen::kThroughSink});
+         emb::InjectFault(*f.repo, {static_cast<HRESULT>(WBEM_E_OUT_OF_DISK_SPACE), 1, emb::FaultWhen::kThroughSink});
          return f.svc->PutInstanceAsync(f.NewInstance("Row", "a").get(), 0, nullptr, s); },
        WBEM_S_NO_ERROR, WBEM_E_OUT_OF_DISK_SPACE},
       {"reserved bits (OWNER_UPDATE) are ignored", [](Fixture& f, IWbemObjectSink* s) {
@@ -117,15 +117,15 @@ WP_TEST("services: the sync/async split of wmi-put-semantics 1.5, one row per ca
          return f.svc->PutClassAsync(cls.get(), WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_OWNER_UPDATE, nullptr, s); },
        WBEM_S_NO_ERROR, WBEM_S_NO_ERROR},
       {"DeleteInstanceAsync of a missing instance", [](Fixture& f, IWbemObjectSink* s) {
-         Bstr path(u"Row.Key=\"missing\"");
+         Bstr path(OLESTR("Row.Key=\"missing\""));
          return f.svc->DeleteInstanceAsync(path.get(), 0, nullptr, s); },
        WBEM_S_NO_ERROR, WBEM_E_NOT_FOUND},
       {"DeleteClassAsync with RETURN_IMMEDIATELY", [](Fixture& f, IWbemObjectSink* s) {
-         Bstr name(u"Row");
+         Bstr name(OLESTR("Row"));
          return f.svc->DeleteClassAsync(name.get(), WBEM_FLAG_RETURN_IMMEDIATELY, nullptr, s); },
        WBEM_E_INVALID_PARAMETER, 0},
       {"GetObjectAsync of a missing class", [](Fixture& f, IWbemObjectSink* s) {
-         Bstr name(u"NoSuchClass");
+         Bstr name(OLESTR("NoSuchClass"));
          return f.svc->GetObjectAsync(name.get(), 0, nullptr, s); },
        WBEM_S_NO_ERROR, WBEM_E_NOT_FOUND},
   };
@@ -224,12 +224,12 @@ WP_TEST("services: __ExtendedStatus carries Description, Operation, ParameterInf
     CHECK_EQ(code.vt(), VT_I4);
     CHECK_EQ(static_cast<uint32_t>(code.get()->lVal), 0x80041019u);
     CIMTYPE type = 0;
-    CHECK_HR(e->Get(u"StatusCode", 0, nullptr, &type, nullptr), WBEM_S_NO_ERROR);
+    CHECK_HR(e->Get(OLESTR("StatusCode"), 0, nullptr, &type, nullptr), WBEM_S_NO_ERROR);
     CHECK_EQ(type, static_cast<CIMTYPE>(CIM_UINT32));
 
     // Operation names of the other methods.
     TestSink del;
-    Bstr path(u"Row.Key=\"none\"");
+    Bstr path(OLESTR("Row.Key=\"none\""));
     CHECK_HR(f.svc->DeleteInstanceAsync(path.get(), 0, nullptr, &del), WBEM_S_NO_ERROR);
     CHECK(del.WaitDone());
     CHECK_HR(del.status().hr, WBEM_E_NOT_FOUND);
@@ -241,7 +241,7 @@ WP_TEST("services: __ExtendedStatus carries Description, Operation, ParameterInf
     CHECK_HR(cls.status().hr, WBEM_E_INVALID_CLASS);
     CHECK_EQ(PropStr(cls.status().error.get(), "Operation"), std::string("PutClass"));
     TestSink get;
-    Bstr missing(u"Row.Key=\"zzz\"");
+    Bstr missing(OLESTR("Row.Key=\"zzz\""));
     CHECK_HR(f.svc->GetObjectAsync(missing.get(), 0, nullptr, &get), WBEM_S_NO_ERROR);
     CHECK(get.WaitDone());
     CHECK_HR(get.status().hr, WBEM_E_NOT_FOUND);
@@ -293,7 +293,7 @@ WP_TEST("services: sync PutInstance returns what the async form delivers, with a
     CHECK_HR(cr->GetResultString(0, text.put()), WBEM_S_NO_ERROR);
     CHECK_EQ(A(text.view()), std::string("C2"));
     // Faults apply to sync forms too.
-    emb::InjectFault(*f.repo, {WBEM_E_SHUTTING_DOWN, 2, emb::FaultWhen::kThroughSink});
+    emb::InjectFault(*f.repo, {static_cast<HRESULT>(WBEM_E_SHUTTING_DOWN), 2, emb::FaultWhen::kThroughSink});
     CHECK_HR(f.svc->PutInstance(f.NewInstance("Row", "f").get(), 0, nullptr, nullptr), WBEM_E_SHUTTING_DOWN);
     CHECK_HR(f.svc->PutInstance(f.NewInstance("Row", "f").get(), 0, nullptr, nullptr), WBEM_E_SHUTTING_DOWN);
     CHECK_HR(f.svc->PutInstance(f.NewInstance("Row", "f").get(), 0, nullptr, nullptr), WBEM_S_NO_ERROR);
@@ -335,7 +335,7 @@ WP_TEST("services: semisynchronous PutInstance times out in GetCallStatus while 
     CHECK_EQ(static_cast<uint32_t>(status), 0x80041019u);
     // Semisynchronous GetObject hands the object through GetResultObject.
     emb::SetControls(*f.repo, emb::RepositoryControls{});
-    Bstr path(u"Row.Key=\"semi\"");
+    Bstr path(OLESTR("Row.Key=\"semi\""));
     ComPtr<IWbemClassObject> obj;
     CHECK_HR(f.svc->GetObject(path.get(), WBEM_FLAG_RETURN_IMMEDIATELY, nullptr, obj.put(), cr.put()),
              WBEM_S_NO_ERROR);
@@ -362,26 +362,26 @@ WP_TEST("services: GetObject of NULL, a class path, an instance path; GetObjectA
     CHECK_EQ(genus.get()->lVal, 1);
     CHECK_EQ(emb::ViewOf(obj.get())->IsClass(), true);
     CHECK(emb::ViewOf(obj.get())->Class().properties.empty());
-    Bstr empty(u"");
+    Bstr empty(OLESTR(""));
     CHECK_HR(f.svc->GetObject(empty.get(), 0, nullptr, obj.put(), nullptr), WBEM_S_NO_ERROR);
     CHECK(emb::ViewOf(obj.get())->IsClass());
 
-    Bstr cls(u"row");
+    Bstr cls(OLESTR("row"));
     CHECK_HR(f.svc->GetObject(cls.get(), 0, nullptr, obj.put(), nullptr), WBEM_S_NO_ERROR);
     CHECK_EQ(PropStr(obj.get(), "__CLASS"), std::string("Row"));
     CHECK_EQ(PropStr(obj.get(), "__NAMESPACE"), std::string("root\\default"));
     CHECK(PropStr(obj.get(), "__PATH").find(":Row") != std::string::npos);
 
-    Bstr inst(u"Row.Key=\"g\"");
+    Bstr inst(OLESTR("Row.Key=\"g\""));
     CHECK_HR(f.svc->GetObject(inst.get(), 0, nullptr, obj.put(), nullptr), WBEM_S_NO_ERROR);
     Variant g2 = Prop(obj.get(), "__GENUS");
     CHECK_EQ(g2.get()->lVal, 2);
     CHECK_EQ(PropStr(obj.get(), "__RELPATH"), std::string("Row.Key=\"g\""));
 
-    Bstr bad(u"Row.Key=");
+    Bstr bad(OLESTR("Row.Key="));
     CHECK_HR(f.svc->GetObject(bad.get(), 0, nullptr, obj.put(), nullptr), WBEM_E_INVALID_OBJECT_PATH);
     CHECK(!obj);
-    Bstr missing(u"Nope");
+    Bstr missing(OLESTR("Nope"));
     CHECK_HR(f.svc->GetObject(missing.get(), 0, nullptr, obj.put(), nullptr), WBEM_E_NOT_FOUND);
     CHECK_HR(f.svc->GetObject(missing.get(), 0, nullptr, nullptr, nullptr), WBEM_E_INVALID_PARAMETER);
     CHECK_HR(f.svc->GetObject(inst.get(), WBEM_FLAG_SEND_STATUS, nullptr, obj.put(), nullptr),
@@ -412,7 +412,7 @@ WP_TEST("services: enumerations deliver Indicate batches of at most 256, then Se
                WBEM_S_NO_ERROR);
     }
     TestSink sink;
-    Bstr cls(u"Row");
+    Bstr cls(OLESTR("Row"));
     CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
     CHECK(sink.WaitDone());
     auto ind = sink.indications();
@@ -458,7 +458,7 @@ WP_TEST("services: enumerations deliver Indicate batches of at most 256, then Se
              WBEM_S_NO_ERROR);
     CHECK_HR(e->Reset(), WBEM_E_INVALID_OPERATION);
     CHECK_HR(e->Clone(clone.put()), WBEM_E_INVALID_OPERATION);
-    Bstr nope(u"NoSuchClass");
+    Bstr nope(OLESTR("NoSuchClass"));
     CHECK_HR(f.svc->CreateInstanceEnum(nope.get(), 0, nullptr, e.put()), WBEM_E_INVALID_CLASS);
     CHECK(!e);
     CHECK_HR(f.svc->CreateInstanceEnum(nope.get(), WBEM_FLAG_RETURN_IMMEDIATELY, nullptr, e.put()),
@@ -479,15 +479,15 @@ WP_TEST("services: class enumerations, shallow and deep") {
     Fixture f;
     f.AddClass(KeyedClass("Base1"));
     ClassPtr parent;
-    CHECK_HR(f.repo->GetClass(u"root\\default", u"Base1", &parent), WBEM_S_NO_ERROR);
+    CHECK_HR(f.repo->GetClass(OLESTR("root\\default"), OLESTR("Base1"), &parent), WBEM_S_NO_ERROR);
     ClassData child = emb::DeriveFrom(*parent);
-    child.name = u"Child1";
+    child.name = OLESTR("Child1");
     f.AddClass(child);
     ClassData grandchild = emb::DeriveFrom(*parent);
-    grandchild.name = u"Child2";
+    grandchild.name = OLESTR("Child2");
     f.AddClass(grandchild);
 
-    auto names = [&](const char16_t* super, long flags) {
+    auto names = [&](const OLECHAR* super, long flags) {
       std::set<std::string> out;
       ComPtr<IEnumWbemClassObject> e;
       Bstr s = super ? Bstr(super) : Bstr();
@@ -503,7 +503,7 @@ WP_TEST("services: class enumerations, shallow and deep") {
       }
       return out;
     };
-    std::set<std::string> shallow = names(u"Base1", WBEM_FLAG_SHALLOW);
+    std::set<std::string> shallow = names(OLESTR("Base1"), WBEM_FLAG_SHALLOW);
     CHECK_EQ(shallow.size(), 2u);
     CHECK(shallow.count("Child1") == 1 && shallow.count("Child2") == 1);
     std::set<std::string> top = names(nullptr, WBEM_FLAG_SHALLOW);
@@ -531,7 +531,7 @@ WP_TEST("services: DeleteInstance and DeleteClass, sync and async") {
     Fixture f;
     f.AddClass(KeyedClass("Row"));
     CHECK_HR(f.svc->PutInstance(f.NewInstance("Row", "d").get(), 0, nullptr, nullptr), WBEM_S_NO_ERROR);
-    Bstr path(u"Row.Key=\"d\"");
+    Bstr path(OLESTR("Row.Key=\"d\""));
     TestSink sink;
     CHECK_HR(f.svc->DeleteInstanceAsync(path.get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
     CHECK(sink.WaitDone());
@@ -542,7 +542,7 @@ WP_TEST("services: DeleteInstance and DeleteClass, sync and async") {
     CHECK_HR(f.svc->DeleteInstance(path.get(), 0, nullptr, nullptr), WBEM_E_NOT_FOUND);
     CHECK_HR(f.svc->DeleteInstance(nullptr, 0, nullptr, nullptr), WBEM_E_INVALID_PARAMETER);
     CHECK_HR(f.svc->DeleteInstanceAsync(path.get(), 0, nullptr, nullptr), WBEM_E_INVALID_PARAMETER);
-    Bstr cls(u"Row");
+    Bstr cls(OLESTR("Row"));
     ComPtr<IWbemCallResult> cr;
     CHECK_HR(f.svc->DeleteClass(cls.get(), WBEM_FLAG_RETURN_IMMEDIATELY, nullptr, cr.put()), WBEM_S_NO_ERROR);
     long status = -1;
@@ -563,27 +563,27 @@ WP_TEST("services: a deleted namespace gives INVALID_NAMESPACE synchronously") {
   {
     emb::RepositoryPtr repo = emb::NewRepository();
     ComPtr<IWbemServices> root;
-    CHECK_HR(emb::ConnectServer(repo, u"root", root.put()), WBEM_S_NO_ERROR);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("root"), root.put()), WBEM_S_NO_ERROR);
     ClassPtr nsClass;
-    CHECK_HR(repo->GetClass(u"root", u"__NAMESPACE", &nsClass), WBEM_S_NO_ERROR);
+    CHECK_HR(repo->GetClass(OLESTR("root"), OLESTR("__NAMESPACE"), &nsClass), WBEM_S_NO_ERROR);
     InstanceData d = emb::NewInstance(nsClass);
-    d.values[static_cast<size_t>(nsClass->FindProperty(u"Name"))] = Variant::FromBstr(u"Temp");
+    d.values[static_cast<size_t>(nsClass->FindProperty(OLESTR("Name")))] = Variant::FromBstr(OLESTR("Temp"));
     auto nsObj = emb::NewInstanceObject(std::move(d));
     CHECK_HR(root->PutInstance(nsObj.get(), 0, nullptr, nullptr), WBEM_S_NO_ERROR);
     ComPtr<IWbemServices> temp;
-    CHECK_HR(emb::ConnectServer(repo, u"root/temp", temp.put()), WBEM_S_NO_ERROR);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("root/temp"), temp.put()), WBEM_S_NO_ERROR);
     auto cls = emb::NewClassObject(KeyedClass("InTemp"));
     CHECK_HR(temp->PutClass(cls.get(), 0, nullptr, nullptr), WBEM_S_NO_ERROR);
-    Bstr path(u"__NAMESPACE.Name=\"Temp\"");
+    Bstr path(OLESTR("__NAMESPACE.Name=\"Temp\""));
     CHECK_HR(root->DeleteInstance(path.get(), 0, nullptr, nullptr), WBEM_S_NO_ERROR);
     TestSink sink;
     CHECK_HR(temp->PutClassAsync(cls.get(), 0, nullptr, &sink), WBEM_E_INVALID_NAMESPACE);
     CHECK_EQ(sink.maxRefs(), 1u);
     CHECK_EQ(sink.statusCount(), 0u);
-    Bstr name(u"InTemp");
+    Bstr name(OLESTR("InTemp"));
     ComPtr<IWbemClassObject> obj;
     CHECK_HR(temp->GetObject(name.get(), 0, nullptr, obj.put(), nullptr), WBEM_E_INVALID_NAMESPACE);
-    CHECK_HR(emb::ConnectServer(repo, u"root\\temp", temp.put()), WBEM_E_INVALID_NAMESPACE);
+    CHECK_HR(emb::ConnectServer(repo, OLESTR("root\\temp"), temp.put()), WBEM_E_INVALID_NAMESPACE);
   }
   CHECK_QUIESCENT(base);
 }
@@ -593,7 +593,7 @@ WP_TEST("services: unsupported methods return WBEM_E_NOT_SUPPORTED") {
   {
     Fixture f;
     TestSink sink;
-    Bstr wql(u"WQL"), q(u"select * from __NAMESPACE"), ns(u"x"), m(u"M");
+    Bstr wql(OLESTR("WQL")), q(OLESTR("select * from __NAMESPACE")), ns(OLESTR("x")), m(OLESTR("M"));
     ComPtr<IEnumWbemClassObject> e;
     ComPtr<IWbemServices> s2;
     ComPtr<IWbemObjectSink> qs;
@@ -712,7 +712,7 @@ WP_TEST("system classes: every namespace holds them with their real properties a
   {
     Fixture f;
     ComPtr<IWbemClassObject> obj;
-    Bstr name(u"__win32provider");
+    Bstr name(OLESTR("__win32provider"));
     CHECK_HR(f.svc->GetObject(name.get(), 0, nullptr, obj.put(), nullptr), WBEM_S_NO_ERROR);
     CHECK_EQ(PropStr(obj.get(), "__CLASS"), std::string("__Win32Provider"));
     CHECK_EQ(PropStr(obj.get(), "__SUPERCLASS"), std::string("__Provider"));
