@@ -1,9 +1,13 @@
 // A smoke test of the 'wmi' backend against the host's own WMI. In CI that is
-// Wine's wbemprox (`npm run test:wine`), whose PutInstance/PutClass are stubs
-// that fail synchronously with WBEM_E_FAILED; so this checks the connection,
-// COM security set-up, enumeration through our sink's Indicate path, reads,
-// the synchronous-error path of puts, namespace errors and connect
-// cancellation. The put semantics themselves are the conformance suite's job.
+// Wine's wbemprox (`npm run test:wine`). Wine 8 implements ConnectServer,
+// GetObject, CreateInstanceEnum and ExecQuery(Async); PutInstance(Async),
+// PutClass(Async), GetObjectAsync and CreateInstanceEnumAsync are stubs that
+// fail synchronously with WBEM_E_FAILED, and its class objects have no
+// qualifier sets. So under Wine this checks the connection and COM security
+// set-up, enumeration through our sink's Indicate path (fed by the
+// semisynchronous poller), the synchronous-error path of every async call,
+// namespace and credential errors and connect cancellation. The put semantics
+// themselves are the conformance suite's job (embedded backend).
 // Runs only on Windows (skipped elsewhere, with the reason).
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
@@ -58,7 +62,7 @@ describe('WMI smoke (host WMI)', { skip }, () => {
     });
   });
 
-  it('enumerates Win32_OperatingSystem through the sink (Indicate, then SetStatus)', async () => {
+  it('enumerates Win32_OperatingSystem through the sink (Indicate, then SetStatus)', { skip: underWine ? "Wine's CreateInstanceEnumAsync is a stub (see the semisync and sync-failure tests)" : false }, async () => {
     await withWmi(async (conn) => {
       const objects: Record<string, unknown>[] = [];
       for await (const o of conn.enumerateInstances('Win32_OperatingSystem')) objects.push(o as Record<string, unknown>);
@@ -71,7 +75,23 @@ describe('WMI smoke (host WMI)', { skip }, () => {
     });
   });
 
-  it('reads a class with getClass and an instance with getObject', async () => {
+  it("async calls Wine does not implement reject with its synchronous WBEM_E_FAILED", { skip: underWine ? false : 'Wine-specific' }, async () => {
+    await withWmi(async (conn) => {
+      await rejectsWithCode(
+        (async () => {
+          for await (const _ of conn.enumerateInstances('Win32_OperatingSystem')) assert.fail('no object expected');
+        })(),
+        'WBEM_E_FAILED',
+        0x80041001,
+      );
+      await rejectsWithCode(conn.getClass('Win32_OperatingSystem'), 'WBEM_E_FAILED', 0x80041001);
+      // The connection is still usable afterwards.
+      await rejectsWithCode(conn.getClass('Win32_OperatingSystem'), 'WBEM_E_FAILED', 0x80041001);
+      assert.equal(conn.pending, 0);
+    });
+  });
+
+  it('reads a class with getClass and an instance with getObject', { skip: underWine ? "Wine's GetObjectAsync is a stub" : false }, async () => {
     await withWmi(async (conn) => {
       const cls = await conn.getClass('Win32_OperatingSystem');
       assert.equal(cls.name, 'Win32_OperatingSystem');
@@ -88,19 +108,19 @@ describe('WMI smoke (host WMI)', { skip }, () => {
   it('putInstance reports the server\'s synchronous failure (Wine: WBEM_E_FAILED)', { skip: underWine ? false : 'Wine-specific: real WMI refuses this put differently' }, async () => {
     await withWmi(async (conn) => {
       await rejectsWithCode(conn.putInstance('Win32_OperatingSystem', {}), 'WBEM_E_FAILED', 0x80041001);
-      // The connection is still usable afterwards.
-      const cls = await conn.getClass('Win32_OperatingSystem');
-      assert.equal(cls.name, 'Win32_OperatingSystem');
+      await rejectsWithCode(conn.putInstance('Win32_OperatingSystem', {}, { mode: 'createOnly' }), 'WBEM_E_FAILED', 0x80041001);
+      assert.equal(conn.pending, 0);
     });
   });
 
-  it('putClass reports the server\'s synchronous failure (Wine: WBEM_E_FAILED)', { skip: underWine ? false : 'Wine-specific: on Windows this would create a class in root\\cimv2' }, async () => {
+  it("putClass fails before the put: Wine's class objects have no qualifier sets", { skip: underWine ? false : 'Wine-specific: on Windows this would create a class in root\\cimv2' }, async () => {
     await withWmi(async (conn) => {
-      await rejectsWithCode(
+      const e = await rejectsWithCode(
         conn.putClass({ name: 'WmiPut_SmokeClass', properties: { Name: { type: 'string', key: true } } }),
-        'WBEM_E_FAILED',
-        0x80041001,
+        'E_OUTOFMEMORY',
+        0x8007000e,
       );
+      assert.match(e.message, /GetQualifierSet/);
     });
   });
 
@@ -144,13 +164,21 @@ describe('Windows call options (sinkSecurity, callMode)', { skip }, () => {
     if (!(await hasCallOptions())) return t.skip('this build has no callMode/sinkSecurity plumbing (see docs/windows.md)');
     await withWmi(
       async (conn) => {
+        // The enumerator is polled on the worker and fed to the sink's Indicate.
         const objects: Record<string, unknown>[] = [];
         for await (const o of conn.enumerateInstances('Win32_OperatingSystem')) objects.push(o as Record<string, unknown>);
         assert.equal(objects.length, 1);
-        assert.equal(objects[0].__CLASS, 'Win32_OperatingSystem');
-        const cls = await conn.getClass('Win32_OperatingSystem');
-        assert.equal(cls.name, 'Win32_OperatingSystem');
-        if (underWine) await rejectsWithCode(conn.putInstance('Win32_OperatingSystem', {}), 'WBEM_E_FAILED', 0x80041001);
+        assert.equal(typeof objects[0].Caption, 'string');
+        assert.ok((objects[0].Caption as string).length > 0);
+        if (!underWine) {
+          // (Wine's objects list no system properties, and its GetObject
+          // ignores WBEM_FLAG_RETURN_IMMEDIATELY.)
+          assert.equal(objects[0].__CLASS, 'Win32_OperatingSystem');
+          const cls = await conn.getClass('Win32_OperatingSystem');
+          assert.equal(cls.name, 'Win32_OperatingSystem');
+        } else {
+          await rejectsWithCode(conn.putInstance('Win32_OperatingSystem', {}), 'WBEM_E_FAILED', 0x80041001);
+        }
       },
       { callMode: 'semisync' } as ConnectOptions,
     );

@@ -229,9 +229,11 @@ WP_TEST("windows: in-process sink security hands the server our own sink") {
   CHECK_EQ(sink->refs.load(), 2u);
   CHECK(!hooks->Semisync(client::OpKind::kPutInstance));
 
-  // Enumerate through our sink's Indicate path.
-  Bstr cls{OLESTR("Win32_OperatingSystem")};
-  CHECK_EQ(services->CreateInstanceEnumAsync(cls.get(), WBEM_FLAG_DEEP, nullptr, wrapped.get()),
+  // Results through the sink's Indicate path. (Wine implements ExecQueryAsync
+  // with a real sink; its CreateInstanceEnumAsync/GetObjectAsync are stubs.)
+  Bstr wql{OLESTR("WQL")};
+  Bstr query{OLESTR("SELECT * FROM Win32_OperatingSystem")};
+  CHECK_EQ(services->ExecQueryAsync(wql.get(), query.get(), 0, nullptr, wrapped.get()),
            static_cast<HRESULT>(S_OK));
   auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   for (;;) {
@@ -245,7 +247,11 @@ WP_TEST("windows: in-process sink security hands the server our own sink") {
   std::lock_guard<std::mutex> lock(sink->mu);
   CHECK_EQ(sink->status, static_cast<HRESULT>(WBEM_S_NO_ERROR));
   CHECK_EQ(sink->completions, 1);
-  CHECK(sink->objects.size() >= 1);
+  CHECK_EQ(sink->objects.size(), 1u);
+  Variant cls;
+  CHECK_EQ(sink->objects[0]->Get(OLESTR("__CLASS"), 0, cls.put(), nullptr, nullptr), static_cast<HRESULT>(S_OK));
+  CHECK_EQ(cls.vt(), static_cast<VARTYPE>(VT_BSTR));
+  CHECK_EQ(A(wmiput::com::ToOleString(cls.get()->bstrVal)), std::string("Win32_OperatingSystem"));
 }
 
 WP_TEST("windows: unsecapp-check-access wraps the sink in a stub (Wine has no Unsecapp: a clear error)") {
