@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--only a,b] [--out file]
+// npm run bench [-- --quick] [--only a,b] [--repeat n] [--out file]
 // Runs every trial in a fresh child process (`node bench/trials/<name>.mjs`),
 // collects the one JSON line each prints, prints a table with the ratios and
 // the targets, and writes bench/results.json. Reports numbers; never asserts
@@ -26,15 +26,28 @@ const trials = [
 ];
 
 function parseArgs(argv) {
-  const options = { quick: false, only: null, out: path.join(benchDir, 'results.json'), timeoutMs: 20 * 60 * 1000 };
+  const options = {
+    quick: false,
+    only: null,
+    repeat: 1,
+    out: path.join(benchDir, 'results.json'),
+    timeoutMs: 20 * 60 * 1000,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') options.quick = true;
     else if (a === '--only') options.only = new Set(argv[++i].split(','));
     else if (a === '--out') options.out = path.resolve(argv[++i]);
     else if (a === '--timeout-ms') options.timeoutMs = Number(argv[++i]);
+    else if (a === '--repeat') {
+      options.repeat = Number(argv[++i]);
+      if (!Number.isInteger(options.repeat) || options.repeat < 1) {
+        console.error('bench: --repeat takes a positive integer');
+        process.exit(2);
+      }
+    }
     else {
-      console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only a,b] [--out file]`);
+      console.error(`bench: unknown argument ${a}\nusage: node bench/run.mjs [--quick] [--only a,b] [--repeat n] [--out file]`);
       process.exit(2);
     }
   }
@@ -94,6 +107,19 @@ const fmt = (x, digits = 0) =>
     : '—';
 
 const cpu = (r) => (typeof r.cpuUsPerOp === 'number' ? `, ${fmt(r.cpuUsPerOp, 1)} µs CPU/op` : '');
+
+// The metric that picks the median run of a trial under --repeat.
+const keyMetric = {
+  single: ['p99us'],
+  concurrent: ['opsPerSec'],
+  putMany: ['opsPerSec'],
+  nativeOnly: ['opsPerSec'],
+  perEventDelivery: ['opsPerSec'],
+  tsfnRoundTrip: ['callsPerSec'],
+  putClass: ['opsPerSec'],
+  memory: ['rssGrowthMB'],
+  eventLoop: ['maxDelayMs'],
+};
 
 // The headline number of each trial, for the table.
 const headline = {
@@ -162,6 +188,7 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     quick: options.quick,
+    repeat: options.repeat,
     machine: {
       cpu: cpus[0]?.model ?? 'unknown',
       cores: cpus.length,
@@ -178,15 +205,36 @@ async function main() {
   const selected = trials.filter((t) => !options.only || options.only.has(t.name));
   console.log(`wmi-put benchmarks${options.quick ? ' (--quick: 1/10 size)' : ''}`);
   console.log(`${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.node}, commit ${results.commit ?? 'unknown'}\n`);
+  // With --repeat N the trials run N rounds, interleaved (A B C, A B C, ...),
+  // and each trial reports its median run by its key metric (all runs' key
+  // values are kept in `runs`).
+  const collected = new Map(selected.map((t) => [t.name, []]));
+  for (let round = 1; round <= options.repeat; round++) {
+    if (options.repeat > 1) console.log(`round ${round} of ${options.repeat}`);
+    for (const trial of selected) {
+      process.stdout.write(`${pad(trial.name, 18)} ${pad(trial.what, 48)} `);
+      const outcome = await runTrial(trial, options);
+      if (outcome.ok) {
+        collected.get(trial.name).push(outcome.result);
+        console.log(`${headline[trial.name](outcome.result)}  [${fmt(outcome.wallSeconds, 1)} s]`);
+      } else {
+        results.errors[trial.name] = outcome.error;
+        console.log(`FAILED  [${fmt(outcome.wallSeconds, 1)} s]\n${outcome.error.replace(/^/gm, '    ')}`);
+      }
+    }
+  }
   for (const trial of selected) {
-    process.stdout.write(`${pad(trial.name, 18)} ${pad(trial.what, 48)} `);
-    const outcome = await runTrial(trial, options);
-    if (outcome.ok) {
-      results[trial.name] = outcome.result;
-      console.log(`${headline[trial.name](outcome.result)}  [${fmt(outcome.wallSeconds, 1)} s]`);
-    } else {
-      results.errors[trial.name] = outcome.error;
-      console.log(`FAILED  [${fmt(outcome.wallSeconds, 1)} s]\n${outcome.error.replace(/^/gm, '    ')}`);
+    const runs = collected.get(trial.name);
+    if (runs.length === 0) continue;
+    const [key] = keyMetric[trial.name];
+    const sorted = [...runs].sort((a, b) => a[key] - b[key]);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    results[trial.name] = runs.length > 1 ? { ...median, runs: runs.map((r) => r[key]) } : median;
+  }
+  if (options.repeat > 1) {
+    console.log('\nmedians');
+    for (const trial of selected) {
+      if (results[trial.name]) console.log(`${pad(trial.name, 18)} ${headline[trial.name](results[trial.name])}`);
     }
   }
 
