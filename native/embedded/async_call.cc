@@ -8,6 +8,8 @@
 namespace wmiput::embedded {
 namespace {
 
+std::atomic<int64_t> gSinkTimeoutMs{30000};
+
 // Depth of sink callbacks the current thread is inside (any operation).
 thread_local int tlsCallbackDepth = 0;
 
@@ -121,6 +123,16 @@ HRESULT AsyncCall::Start(const std::shared_ptr<CallRegistry>& registry, IWbemObj
 }
 
 // Thread: any.
+void AsyncCall::SetSinkTimeout(std::chrono::milliseconds timeout) noexcept {
+  gSinkTimeoutMs.store(timeout.count(), std::memory_order_relaxed);
+}
+
+// Thread: any.
+std::chrono::milliseconds AsyncCall::SinkTimeout() noexcept {
+  return std::chrono::milliseconds(gSinkTimeoutMs.load(std::memory_order_relaxed));
+}
+
+// Thread: any.
 void AsyncCall::Release() noexcept {
   if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
 }
@@ -186,11 +198,13 @@ bool AsyncCall::Indicate(long count, IWbemClassObject** objects) noexcept {
     std::lock_guard<std::mutex> lk(deliver_);
     if (!Finished()) {
       HRESULT hr;
+      const auto started = std::chrono::steady_clock::now();
       {
         CallbackScope scope(deliveringThread_);
         hr = sink_->Indicate(count, objects);
       }
-      // A failing sink callback cancels the operation (§3.3).
+      if (std::chrono::steady_clock::now() - started > SinkTimeout()) hr = WBEM_E_CALL_CANCELLED;
+      // A failing or too slow sink callback cancels the operation (§3.3).
       if (FAILED(hr) && !final_.exchange(true, std::memory_order_acq_rel)) {
         deferredCancel_.store(true, std::memory_order_release);
       }

@@ -6,7 +6,10 @@
 //   - one callback at a time per operation (a per-operation delivery mutex);
 //   - the final-status latch: completion and cancellation race for it, the
 //     winner delivers, the loser does nothing;
-//   - a failing HRESULT from Indicate cancels the operation (CALL_CANCELLED);
+//   - a failing HRESULT from Indicate cancels the operation (CALL_CANCELLED),
+//     and so does an Indicate that takes longer than the sink timeout (30 s,
+//     WMI's per-callback timer; a blocked callback cannot be interrupted, so
+//     the cancellation follows when it returns);
 //   - CancelAsyncCall cancels every pending call made with that sink and
 //     delivers SetStatus(CALL_CANCELLED) before returning, except when it is
 //     called from inside a sink callback: then the thread that is delivering
@@ -106,6 +109,10 @@ class AsyncCall final : public Task, public Delivery {
 
   // Thread: any (CancelAsyncCall, possibly from inside a sink callback).
   void Cancel() noexcept;
+
+  // Thread: any. The per-callback sink timeout (tests shorten it).
+  static void SetSinkTimeout(std::chrono::milliseconds timeout) noexcept;
+  static std::chrono::milliseconds SinkTimeout() noexcept;
 
   void AddRef() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
   void Release() noexcept;

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "check.h"
+#include "embedded/async_call.h"
 #include "services_support.h"
 
 using namespace wmiput::test::svc;
@@ -287,6 +288,33 @@ WP_TEST("cancel: two operations whose callbacks cancel each other do not deadloc
     CHECK_EQ(b.maxConcurrent(), 1);
     CHECK(!a.indicateAfterStatus());
     CHECK(!b.indicateAfterStatus());
+  }
+  CHECK_QUIESCENT(base);
+}
+
+WP_TEST("cancel: an Indicate slower than the sink timeout cancels the operation") {
+  const emb::Counters base = emb::GetCounters();
+  {
+    Fixture f;
+    FillRows(f, 600);
+    CHECK_EQ(emb::AsyncCall::SinkTimeout().count(), 30000);  // WMI's 30 s
+    emb::AsyncCall::SetSinkTimeout(std::chrono::milliseconds(20));
+    TestSink sink;
+    sink.onIndicate = [] { std::this_thread::sleep_for(std::chrono::milliseconds(40)); };
+    Bstr cls(OLESTR("Row"));
+    CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &sink), WBEM_S_NO_ERROR);
+    const bool done = sink.WaitDone();
+    emb::AsyncCall::SetSinkTimeout(std::chrono::milliseconds(30000));
+    CHECK(done);
+    CHECK_EQ(sink.indications().size(), 1u);
+    CHECK_EQ(sink.statusCount(), 1u);
+    CHECK_HR(sink.status().hr, WBEM_E_CALL_CANCELLED);
+    // A quick sink is unaffected.
+    TestSink quick;
+    CHECK_HR(f.svc->CreateInstanceEnumAsync(cls.get(), 0, nullptr, &quick), WBEM_S_NO_ERROR);
+    CHECK(quick.WaitDone());
+    CHECK_EQ(quick.indications().size(), 3u);
+    CHECK_HR(quick.status().hr, WBEM_S_NO_ERROR);
   }
   CHECK_QUIESCENT(base);
 }
