@@ -181,7 +181,7 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
             engine.close();
             reject(errorFrom(hresult, extra));
           } else {
-            resolve(new Connection(engine, namespace, backend));
+            resolve(new Connection(engine, namespace, backend, options.repository));
           }
         },
       );
@@ -211,12 +211,23 @@ export class Connection {
   readonly namespace: string;
   /** The backend in use. */
   readonly backend: 'wmi' | 'embedded';
+  readonly #repository: Repository | undefined;
 
   /** @internal Use connect(). */
-  constructor(engine: Engine, namespace: string, backend: 'wmi' | 'embedded') {
+  constructor(engine: Engine, namespace: string, backend: 'wmi' | 'embedded', repository?: Repository) {
     this.#engine = engine;
     this.namespace = namespace;
     this.backend = backend;
+    this.#repository = repository;
+  }
+
+  /**
+   * Embedded backend: the repository passed to connect() (undefined for the
+   * process-wide default one, and on the WMI backend). Lets a caller open
+   * other namespaces of the same repository.
+   */
+  get repository(): Repository | undefined {
+    return this.#repository;
   }
 
   /** Operations submitted and not yet settled. */
