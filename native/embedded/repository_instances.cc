@@ -33,6 +33,8 @@ void AppendDecimal(uint64_t v, OleString* out) {
 
 // A key-tuple component for a string value: length, ':', folded text (the
 // length prefix keeps the encoding unambiguous whatever the text holds).
+// [unconfirmed] string key values match case-insensitively (§6.3 emulator
+// choice); the stored value keeps its case.
 void AppendStringComponent(OleStringView s, OleString* key) {
   key->push_back(static_cast<OLECHAR>('S'));
   AppendDecimal(s.size(), key);
@@ -322,6 +324,8 @@ HRESULT BuildKey(const ClassEntry& e, const com::Variant* values, OleString* key
     if (relPath && e.facts.singleton) relPath->append(OLESTR("=@"));
     return S_OK;
   }
+  // keyOrder is sorted by name ([unconfirmed]: alphabetical key order is
+  // what WMI is observed to produce, §6.3).
   bool first = true;
   for (int i : e.facts.keyOrder) {
     const Property& p = c.properties[i];
@@ -560,7 +564,8 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
   StoredInstance* existing = table.Find(key, hash);
 
   if (ext.active) {
-    // Only the listed properties are written; the rest keep their stored
+    // [unconfirmed] whether the static repository honours __PUT_EXT_PROPERTIES;
+    // the emulator does (§1.7). Only the listed properties are written; the rest keep their stored
     // values (or the class defaults when the instance is new). Keys always
     // come from the object.
     std::vector<bool> listed(n, false);
