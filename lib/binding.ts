@@ -1,6 +1,8 @@
 // Loads the native addon (node-gyp-build: build/Release first, then
-// prebuilds/<platform>-<arch>) and hands it the value classes it converts to
-// and from. Loaded once per JS environment (main thread or worker).
+// prebuilds/<platform>-<arch>; or exactly the file named by the environment
+// variable WMI_PUT_ADDON_PATH, e.g. a sanitizer build) and hands it the value
+// classes it converts to and from. Loaded once per JS environment (main
+// thread or worker).
 import * as path from 'node:path';
 import type { Binding } from '../binding';
 import { CimDateTime, CimInterval } from './datetime';
@@ -11,8 +13,10 @@ type Loader = (dir: string) => unknown;
 const packageRoot = path.resolve(__dirname, '..', '..');
 
 function load(): Binding {
-  const loadAddon = require('node-gyp-build') as Loader;
-  const native = loadAddon(packageRoot) as Binding;
+  const explicit = process.env.WMI_PUT_ADDON_PATH;
+  const native = (
+    explicit ? require(path.resolve(explicit)) : (require('node-gyp-build') as Loader)(packageRoot)
+  ) as Binding;
   native.setup({
     dateTimeClass: CimDateTime,
     intervalClass: CimInterval,
