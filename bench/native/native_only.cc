@@ -135,11 +135,13 @@ class PutSink final : public IWbemObjectSink {
   Window* const window_;
 };
 
+// Thread: main or embedded executor.
 const char* Name(HRESULT hr) {
   const char* name = wmiput::com::StatusName(hr);
   return name ? name : "?";
 }
 
+// Thread: main.
 bool Check(HRESULT hr, const char* what) {
   if (SUCCEEDED(hr)) return true;
   std::fprintf(stderr, "wmi_put_bench_native: %s failed: 0x%08lX %s\n", what,
@@ -147,15 +149,16 @@ bool Check(HRESULT hr, const char* what) {
   return false;
 }
 
+// Thread: main.
 OleString Ascii(const std::string& s) { return OleString(s.begin(), s.end()); }
 
-// Declares one property of a new class: type only, no value.
+// Declares one property of a new class: type only, no value. Thread: main.
 bool DeclareProperty(IWbemClassObject* cls, const OLECHAR* name, CIMTYPE type) {
   return Check(cls->Put(name, 0, nullptr, type), "IWbemClassObject::Put (class property)");
 }
 
 // Creates Bench_Item (Name string key, Count uint32, Total uint64, Seen
-// datetime, Tags string[]) and returns the stored class object.
+// datetime, Tags string[]) and returns the stored class object. Thread: main.
 bool PutBenchClass(IWbemServices* svc, ComPtr<IWbemClassObject>* stored) {
   ComPtr<IWbemClassObject> cls;
   if (!Check(svc->GetObject(nullptr, 0, nullptr, cls.put(), nullptr), "GetObject(NULL)")) return false;
@@ -183,6 +186,7 @@ bool PutBenchClass(IWbemServices* svc, ComPtr<IWbemClassObject>* stored) {
 }
 
 // The per-instance values, built fresh for every put as the addon does.
+// Thread: main.
 bool PutValues(IWbemClassObject* inst, long i, const SafeArray& tagsTemplate) {
   Variant name = Variant::FromBstr(Ascii("item-" + std::to_string(i)));
   Variant count = Variant::FromI4(static_cast<int32_t>(i));
@@ -196,6 +200,7 @@ bool PutValues(IWbemClassObject* inst, long i, const SafeArray& tagsTemplate) {
          Check(inst->Put(OLESTR("Tags"), 0, tags.get(), 0), "Put Tags");
 }
 
+// Thread: main.
 long ArgOr(int argc, char** argv, int index, long fallback) {
   if (argc <= index) return fallback;
   char* end = nullptr;
@@ -207,6 +212,7 @@ long ArgOr(int argc, char** argv, int index, long fallback) {
   return v;
 }
 
+// Thread: main. The whole benchmark; the sinks run on executor threads.
 int Run(long count, long windowSize) {
   auto repo = wmiput::embedded::NewRepository();
   ComPtr<IWbemServices> svc;
@@ -269,6 +275,7 @@ int Run(long count, long windowSize) {
 
 }  // namespace
 
+// Thread: main.
 int main(int argc, char** argv) {
   const long count = ArgOr(argc, argv, 1, 1000000);
   const long windowSize = ArgOr(argc, argv, 2, 256);

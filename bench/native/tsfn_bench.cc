@@ -26,6 +26,7 @@ struct Run {
   std::chrono::steady_clock::time_point start;
 };
 
+// Thread: JS.
 void ThrowError(napi_env env, const char* message) { napi_throw_type_error(env, nullptr, message); }
 
 // Thread: JS. Runs once per queued call; `js_cb` is onDone.
