@@ -754,7 +754,7 @@ export class MofChecker {
   readonly #classNames = new Map<MofInstance, string>();
   readonly #keyNames = new Map<MofInstance, string[] | 'singleton'>();
 
-  #instancePath(inst: MofInstance, at: MofLocation): string | null {
+  #instancePath(inst: MofInstance, at: MofLocation, quiet = false): string | null {
     const values = this.#instanceValues.get(inst);
     const keys = this.#keyNames.get(inst);
     if (!values || keys === undefined) {
@@ -771,6 +771,7 @@ export class MofChecker {
     for (const k of [...keys].sort((a, b) => (lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0))) {
       const v = Object.entries(values).find(([n]) => lower(n) === lower(k))?.[1];
       if (v === undefined || v === null) {
+        if (quiet) return null;
         this.#error(at, `key '${k}' of the instance of '${cls}' at ${inst.loc.file}:${inst.loc.line} has no value: it has no path`);
         return null;
       }
@@ -939,7 +940,13 @@ export class MofChecker {
       if (!values) continue;
       const keys = this.#keyNames.get(item);
       const className = this.#classNames.get(item) ?? item.className;
-      if (item.alias !== undefined && Array.isArray(keys) && keys.length === 0) {
+      const noKeyValues =
+        Array.isArray(keys) &&
+        keys.every((k) => {
+          const v = Object.entries(values).find(([n]) => lower(n) === lower(k))?.[1];
+          return v === undefined || v === null;
+        });
+      if (item.alias !== undefined && noKeyValues) {
         plan.valueOnly++;
         continue;
       }
@@ -954,7 +961,7 @@ export class MofChecker {
             ? 'updateOnly'
             : 'createOrUpdate',
         amended: iq.amended,
-        path: Array.isArray(keys) && keys.length === 0 ? null : this.#instancePath(item, item.loc),
+        path: Array.isArray(keys) && keys.length === 0 ? null : this.#instancePath(item, item.loc, true),
         loc: item.loc,
         segment: this.#segmentOf(items, item),
         createsNamespace: lower(className) === '__namespace',
@@ -1073,9 +1080,9 @@ export class MofChecker {
 function applyFlavor(f: QualifierFlavor, word: string): void {
   switch (word) {
     case 'tosubclass': f.toSubclass = true; break;
-    case 'notosubclass': f.toSubclass = false; break;
+    case 'nottosubclass': f.toSubclass = false; break;
     case 'toinstance': f.toInstance = true; break;
-    case 'notoinstance': f.toInstance = false; break;
+    case 'nottoinstance': f.toInstance = false; break;
     case 'restricted': f.toSubclass = false; f.toInstance = false; break;
     case 'disableoverride': f.disableOverride = true; break;
     case 'enableoverride': f.disableOverride = false; break;

@@ -29,8 +29,8 @@ export const mofDataTypes = new Set([
 ]);
 
 export const flavorKeywords = new Set([
-  'enableoverride', 'disableoverride', 'restricted', 'tosubclass', 'notosubclass', 'toinstance',
-  'notoinstance', 'translatable', 'amended',
+  'enableoverride', 'disableoverride', 'restricted', 'tosubclass', 'nottosubclass', 'toinstance',
+  'nottoinstance', 'translatable', 'amended',
 ]);
 
 const scopeKeywords = new Set([
