@@ -46,3 +46,7 @@ export type {
   SystemProperties,
   WbemObject,
 } from './types';
+export { compileMof, type CompileMofOptions, type MofCompileSummary, type MofCounts, type MofInput, type MofProgress } from './mof/compile';
+export { MofError, type MofDiagnostic } from './mof/diagnostics';
+export { toMof } from './mof/to-mof';
+export { parseMof } from './mof/parser';
