@@ -49,9 +49,9 @@ bool ClassHasAmended(const ClassData& c) {
 
 OleString NameDescription(HRESULT hr) {
   switch (hr) {
-    case WBEM_E_INVALID_OPERATION: return OLESTR("A class name must not start with '_'.");
-    case WBEM_E_INVALID_OBJECT: return OLESTR("A class name must not end with '_'.");
-    case WBEM_E_QUOTA_VIOLATION: return OLESTR("The class name is longer than 4096 characters.");
+    case static_cast<HRESULT>(WBEM_E_INVALID_OPERATION): return OLESTR("A class name must not start with '_'.");
+    case static_cast<HRESULT>(WBEM_E_INVALID_OBJECT): return OLESTR("A class name must not end with '_'.");
+    case static_cast<HRESULT>(WBEM_E_QUOTA_VIOLATION): return OLESTR("The class name is longer than 4096 characters.");
     default: return OLESTR("The class name is empty or not a valid identifier.");
   }
 }
@@ -255,11 +255,11 @@ size_t SubtreeInstances(const ClassEntry* e) {
 
 OleString ConflictDescription(HRESULT hr) {
   switch (hr) {
-    case WBEM_E_UPDATE_TYPE_MISMATCH:
+    case static_cast<HRESULT>(WBEM_E_UPDATE_TYPE_MISMATCH):
       return OLESTR("A subclass redefines a property of the changed class with another type.");
-    case WBEM_E_UPDATE_OVERRIDE_NOT_ALLOWED:
+    case static_cast<HRESULT>(WBEM_E_UPDATE_OVERRIDE_NOT_ALLOWED):
       return OLESTR("A subclass overrides a qualifier the changed class no longer lets it override.");
-    case WBEM_E_UPDATE_PROPAGATED_METHOD:
+    case static_cast<HRESULT>(WBEM_E_UPDATE_PROPAGATED_METHOD):
       return OLESTR("A subclass redeclares a method of the changed class with another signature.");
     default:
       return OLESTR("The change conflicts with a subclass.");
@@ -297,10 +297,10 @@ OpResult Repository::Impl::PutClassLocked(Namespace* ns, const ClassData& cls, l
   if (FAILED(hr)) {
     // The class conflicts with its own (current) superclass: report the
     // building-time code rather than the subclass-update one.
-    const HRESULT own = hr == WBEM_E_UPDATE_TYPE_MISMATCH          ? WBEM_E_TYPE_MISMATCH
-                        : hr == WBEM_E_UPDATE_OVERRIDE_NOT_ALLOWED ? WBEM_E_OVERRIDE_NOT_ALLOWED
-                        : hr == WBEM_E_UPDATE_PROPAGATED_METHOD    ? WBEM_E_PROPAGATED_METHOD
-                                                                    : hr;
+    HRESULT own = hr;
+    if (hr == static_cast<HRESULT>(WBEM_E_UPDATE_TYPE_MISMATCH)) own = WBEM_E_TYPE_MISMATCH;
+    if (hr == static_cast<HRESULT>(WBEM_E_UPDATE_OVERRIDE_NOT_ALLOWED)) own = WBEM_E_OVERRIDE_NOT_ALLOWED;
+    if (hr == static_cast<HRESULT>(WBEM_E_UPDATE_PROPAGATED_METHOD)) own = WBEM_E_PROPAGATED_METHOD;
     return repo::Failure(own, OLESTR("The class conflicts with its superclass's current definition."),
                          cls.name);
   }
@@ -393,13 +393,13 @@ OpResult Repository::Impl::PutClassLocked(Namespace* ns, const ClassData& cls, l
       if (FAILED(rh)) {
         // [unconfirmed] compatible mode reports a subclass conflict as
         // CLASS_HAS_CHILDREN, safe mode with the specific UPDATE_* code.
-        return repo::Failure(safe ? rh : WBEM_E_CLASS_HAS_CHILDREN, ConflictDescription(rh),
+        return repo::Failure(safe ? rh : static_cast<HRESULT>(WBEM_E_CLASS_HAS_CHILDREN), ConflictDescription(rh),
                              child->name);
       }
       Verdict cv = Validate(nd, &up.data, &up.facts);
       if (FAILED(cv.hr)) {
         // [unconfirmed] a subclass the change would make invalid.
-        return repo::Failure(force ? cv.hr : WBEM_E_CLASS_HAS_CHILDREN,
+        return repo::Failure(force ? cv.hr : static_cast<HRESULT>(WBEM_E_CLASS_HAS_CHILDREN),
                              repo::Cat({OLESTR("The change would make subclass "), child->name,
                                         OLESTR(" invalid: "), cv.description}),
                              child->name);

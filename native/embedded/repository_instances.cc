@@ -432,7 +432,7 @@ HRESULT Repository::Impl::Locate(OleStringView ns, OleStringView path, Namespace
         return WBEM_E_INVALID_OBJECT_PATH;
       }
       HRESULT hr = LiteralComponent(prop.type & ~CIM_FLAG_ARRAY, b->value, &key);
-      if (hr == WBEM_E_NOT_FOUND) {
+      if (hr == static_cast<HRESULT>(WBEM_E_NOT_FOUND)) {
         *why = OLESTR("No instance has this key value.");
         return hr;
       }

@@ -91,7 +91,7 @@ WP_TEST("repository: class name rules") {
   Repository r;
   struct Case {
     const char* name;
-    HRESULT hr;
+    int64_t hr;  // WBEMSTATUS is unsigned in the Windows headers, HRESULT signed
   } cases[] = {{"", WBEM_E_INVALID_PARAMETER},
                {"_Lead", WBEM_E_INVALID_OPERATION},
                {"Trail_", WBEM_E_INVALID_OBJECT},
@@ -370,11 +370,11 @@ WP_TEST("repository: concurrent puts, gets, deletes and enumerations keep invari
           InstanceData d;
           HRESULT hr = r.GetInstance(Ns(), W(path.c_str()), &d);
           if (last[t][k] >= 0 ? (hr != S_OK || d.values[2].get()->lVal != last[t][k])
-                              : hr != WBEM_E_NOT_FOUND)
+                              : hr != static_cast<HRESULT>(WBEM_E_NOT_FOUND))
             ++failures;
         } else if (op < 9) {
           HRESULT hr = r.DeleteInstance(Ns(), W(path.c_str())).hr;
-          if (hr != (last[t][k] >= 0 ? S_OK : WBEM_E_NOT_FOUND)) ++failures;
+          if (hr != (last[t][k] >= 0 ? S_OK : static_cast<HRESULT>(WBEM_E_NOT_FOUND))) ++failures;
           last[t][k] = -1;
         } else {
           std::vector<InstanceData> list;
