@@ -124,6 +124,7 @@ void ConnectionImpl::OnProgress(Completion&& c) noexcept {
 // Thread: any (sink threads, or the COM worker for local completions).
 void ConnectionImpl::OnFinal(Completion&& c) noexcept {
   ComPtr<ObjectSink> sink;  // released after the lock, outside the map
+  ComPtr<IWbemObjectSink> handed;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     auto it = active_.find(c.id);
@@ -131,6 +132,7 @@ void ConnectionImpl::OnFinal(Completion&& c) noexcept {
       if (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass)
         classGeneration_.fetch_add(1, std::memory_order_relaxed);
       sink = std::move(it->second.sink);
+      handed = std::move(it->second.handed);
       active_.erase(it);
     }
   }
@@ -170,8 +172,7 @@ void ConnectionImpl::Run() noexcept {
   HRESULT coInit = CoInitializeEx(nullptr, COINIT_MULTITHREADED);
 #endif
   OleString message;
-  connectHr_ = OpenServices(options_, services_.put(), &message);
-  if (SUCCEEDED(connectHr_) && !services_) connectHr_ = WBEM_E_FAILED;
+  connectHr_ = Connect(&message);
   CompleteHere(0, connectHr_, {}, std::move(message));
 
   std::vector<OpRequest> requests;
@@ -180,7 +181,11 @@ void ConnectionImpl::Run() noexcept {
     bool stopping;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      cv_.wait(lock, [&] { return stop_ || !requests_.empty() || !cancels_.empty(); });
+      auto ready = [&] { return stop_ || !requests_.empty() || !cancels_.empty(); };
+      if (semisyncPending_)
+        cv_.wait_for(lock, std::chrono::milliseconds(1), ready);
+      else
+        cv_.wait(lock, ready);
       requests.swap(requests_);
       cancels.swap(cancels_);
       stopping = stop_;
@@ -188,12 +193,45 @@ void ConnectionImpl::Run() noexcept {
     Process(requests, cancels, stopping);
     requests.clear();
     cancels.clear();
+    if (hooks_) semisyncPending_ = hooks_->Poll() > 0;
     if (stopping) break;
   }
   Shutdown();
 #ifdef _WIN32
   if (SUCCEEDED(coInit)) CoUninitialize();
 #endif
+}
+
+// Thread: COM worker.
+HRESULT ConnectionImpl::Connect(OleString* message) noexcept {
+  HRESULT hr;
+#ifdef _WIN32
+  hooks_ = windows::MakeCallHooks(options_, windows::CallPolicy{});
+  if (!hooks_) return WBEM_E_OUT_OF_MEMORY;
+  if (options_.backend == Backend::kWmi)
+    hr = hooks_->Connect(services_.put(), message);
+  else
+    hr = OpenServices(options_, services_.put(), message);
+  if (SUCCEEDED(hr) && services_) hr = hooks_->Prepare(services_.get(), message);
+#else
+  hr = OpenServices(options_, services_.put(), message);
+#endif
+  if (SUCCEEDED(hr) && !services_) hr = WBEM_E_FAILED;
+  if (FAILED(hr)) services_.reset();
+  return hr;
+}
+
+// Thread: COM worker.
+void ConnectionImpl::CancelActive(const ComPtr<ObjectSink>& sink,
+                                  const ComPtr<IWbemObjectSink>& handed) noexcept {
+  if (!sink || sink->Completed()) return;
+  if (hooks_ && handed && hooks_->Forget(handed.get())) {
+    sink->CompleteLocally(WBEM_E_CALL_CANCELLED, OleString());
+    return;
+  }
+  // Never under mutex_: the server may deliver the cancelled status from
+  // inside CancelAsyncCall.
+  if (services_ && handed) services_->CancelAsyncCall(handed.get());
 }
 
 // Thread: COM worker.
@@ -215,14 +253,16 @@ void ConnectionImpl::Process(std::vector<OpRequest>& requests, std::vector<uint3
   }
   for (uint32_t id : cancelled) {
     ComPtr<ObjectSink> sink;
+    ComPtr<IWbemObjectSink> handed;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       auto it = active_.find(id);
-      if (it != active_.end()) sink = it->second.sink;
+      if (it != active_.end()) {
+        sink = it->second.sink;
+        handed = it->second.handed;
+      }
     }
-    // Never under mutex_: the server may deliver the cancelled status from
-    // inside CancelAsyncCall.
-    if (sink && !sink->Completed() && services_) services_->CancelAsyncCall(sink.get());
+    CancelActive(sink, handed);
   }
 }
 
@@ -329,11 +369,27 @@ void ConnectionImpl::StartOp(OpRequest& req) noexcept {
     }
 
     ComPtr<ObjectSink> sink = ObjectSink::Create(req.id, mode, this);
+    ComPtr<IWbemObjectSink> handed = ComPtr<IWbemObjectSink>::Share(sink.get());
+    bool semisync = hooks_ && hooks_->Semisync(req.kind);
+    if (hooks_ && !semisync) {
+      OleString message;
+      hr = hooks_->WrapSink(sink.get(), handed.put(), &message);
+      if (FAILED(hr)) {
+        sink->Abandon();
+        CompleteHere(req.id, hr, {}, std::move(message));
+        return;
+      }
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      active_[req.id] = Active{sink, req.kind};
+      active_[req.id] = Active{sink, handed, req.kind};
     }
-    hr = Call(req, obj.get(), ctx.get(), sink.get());
+    if (semisync) {
+      hr = hooks_->StartSemisync(services_.get(), req, obj.get(), ctx.get(), handed.get());
+      if (SUCCEEDED(hr)) semisyncPending_ = true;
+    } else {
+      hr = Call(req, obj.get(), ctx.get(), handed.get());
+    }
     if (FAILED(hr)) {
       // §1.5: a failing call completes the operation now; the sink is unused.
       if (sink->Abandon()) {
@@ -353,24 +409,28 @@ void ConnectionImpl::StartOp(OpRequest& req) noexcept {
 
 // Thread: COM worker.
 void ConnectionImpl::Shutdown() noexcept {
-  std::vector<ComPtr<ObjectSink>> sinks;
+  std::vector<std::pair<ComPtr<ObjectSink>, ComPtr<IWbemObjectSink>>> sinks;
   try {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (auto& [id, active] : active_) sinks.push_back(active.sink);
+    for (auto& [id, active] : active_) sinks.emplace_back(active.sink, active.handed);
   } catch (...) {
   }
-  for (auto& sink : sinks)
-    if (services_ && !sink->Completed()) services_->CancelAsyncCall(sink.get());
+  for (auto& [sink, handed] : sinks) CancelActive(sink, handed);
   {
     std::unique_lock<std::mutex> lock(mutex_);
     cv_.wait_for(lock, kCloseTimeout, [&] { return active_.empty(); });
   }
   // The server never answered: complete locally; the sinks are detached, so
   // a late callback does nothing.
-  for (auto& sink : sinks)
-    sink->CompleteLocally(WBEM_E_CALL_CANCELLED, ToOle("the server did not answer the cancel"));
+  for (auto& entry : sinks)
+    entry.first->CompleteLocally(WBEM_E_CALL_CANCELLED,
+                                 ToOle("the server did not answer the cancel"));
   sinks.clear();
   cache_.Clear();
+  if (hooks_) {
+    hooks_->Shutdown();
+    hooks_.reset();
+  }
   services_.reset();
 }
 

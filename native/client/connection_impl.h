@@ -16,6 +16,7 @@
 #include "client/completion_queue.h"
 #include "client/object_sink.h"
 #include "com/raii.h"
+#include "windows/call_hooks.h"
 
 namespace wmiput::client {
 
@@ -40,6 +41,9 @@ class ConnectionImpl final : public Connection, private SinkOwner {
  private:
   struct Active {
     com::ComPtr<ObjectSink> sink;
+    // What the server was given (and what CancelAsyncCall takes): the sink
+    // itself, or its Unsecapp stub on Windows. Released at the final status.
+    com::ComPtr<IWbemObjectSink> handed;
     OpKind kind = OpKind::kPutInstance;
   };
 
@@ -55,6 +59,11 @@ class ConnectionImpl final : public Connection, private SinkOwner {
   HRESULT Call(const OpRequest& req, IWbemClassObject* obj, IWbemContext* ctx,
                IWbemObjectSink* sink) noexcept;
   void Shutdown() noexcept;
+  HRESULT Connect(OleString* message) noexcept;
+  // Thread: COM worker. Cancels one started operation (semisynchronous ones
+  // are forgotten and completed here).
+  void CancelActive(const com::ComPtr<ObjectSink>& sink,
+                    const com::ComPtr<IWbemObjectSink>& handed) noexcept;
   // Thread: any. Completes `id` without a sink (never started, or the call
   // returned a failure).
   void CompleteHere(uint32_t id, HRESULT hr, OleString property, OleString message,
@@ -79,6 +88,10 @@ class ConnectionImpl final : public Connection, private SinkOwner {
   std::atomic<uint64_t> classGeneration_{0};
 
   // Worker-only state.
+  // Windows: connect/sink-wrapping/semisynchronous hooks (native/windows/);
+  // null elsewhere.
+  std::unique_ptr<windows::CallHooks> hooks_;
+  bool semisyncPending_ = false;
   com::ComPtr<IWbemServices> services_;
   HRESULT connectHr_ = S_OK;
   ClassCache cache_;
