@@ -494,3 +494,22 @@ describe('MOF: toMof', () => {
     }
   });
 });
+
+describe('MOF: mofCommand (wmi-put mof)', () => {
+  const { mofCommand } = require('../../lib/mof/cli') as typeof import('../../lib/mof/cli');
+  const capture = (): { out: any; err: any; text: () => string } => {
+    let text = '';
+    const sink = { write: (s: string) => ((text += s), true), isTTY: false };
+    return { out: sink, err: sink, text: () => text };
+  };
+  it('exit 2 with the diagnostic for an invalid file, 0 when written, 2 for usage errors', async () => {
+    const bad = capture();
+    assert.equal(await mofCommand(['--backend', 'embedded', '-n', 'root\\cimv2', path.join(fixtures, 'out-of-range.mof')], bad), 2);
+    assert.match(bad.text(), /out-of-range\.mof:4:19: error: property 'Small': 256 is out of range for uint8/);
+    const good = capture();
+    assert.equal(await mofCommand(['--backend', 'embedded', '-n', 'root\\cimv2', '--dry-run', path.join(fixtures, 'include-main.mof')], good), 0);
+    assert.match(good.text(), /1 classes, 1 instances \(dry run, nothing written\)/);
+    const usage = capture();
+    assert.equal(await mofCommand(['--bogus'], usage), 2);
+  });
+});
