@@ -235,3 +235,61 @@ WP_TEST("class update: UPDATE_ONLY and CREATE_ONLY with subclasses") {
   CHECK_HR(PutC(r, Derived(r, "Test_Parent", "Test_Child2"), WBEM_FLAG_UPDATE_ONLY), WBEM_E_NOT_FOUND);
   CHECK_HR(PutC(r, Parent({}, {Qual("Description", Str("x"))}), WBEM_FLAG_UPDATE_ONLY | kSafe), S_OK);
 }
+
+namespace {
+
+// A method whose in-parameters are one property of type `type`.
+wmiput::embedded::Method MethodWith(const char* name, CIMTYPE type) {
+  ClassData params;
+  params.name = W("__PARAMETERS");
+  params.properties.push_back(Prop("Arg", type, {Qual("ID", I4(0)), Qual("In", Bool(true))}));
+  wmiput::embedded::Method m;
+  m.name = W(name);
+  m.inParams = std::make_shared<const ClassData>(std::move(params));
+  return m;
+}
+
+}  // namespace
+
+WP_TEST("class update: safe mode and a subclass redeclaring a method with another signature") {
+  Repository r;
+  ClassData parent = Parent();
+  parent.methods.push_back(MethodWith("Run", CIM_UINT32));
+  CHECK_HR(PutC(r, parent), S_OK);
+  ClassPtr storedParent = Get(r, "Test_Parent");
+  CHECK(storedParent->FindMethod(W("Run")) != nullptr);
+  CHECK(storedParent->FindMethod(W("Run"))->origin == W("Test_Parent"));
+  // The child overrides Run (same signature, an own qualifier).
+  ClassData child = Derived(r, "Test_Parent", "Test_Child");
+  for (wmiput::embedded::Method& m : child.methods)
+    if (m.name == W("Run")) {
+      m.qualifiers.push_back(Qual("Description", Str("child's run")));
+      m.propagated = false;
+    }
+  CHECK_HR(PutC(r, child), S_OK);
+  const wmiput::embedded::Method* inherited = Get(r, "Test_Child")->FindMethod(W("Run"));
+  CHECK(inherited != nullptr);
+  CHECK(!inherited->propagated);
+  CHECK(inherited->origin == W("Test_Parent"));
+  // The parent changes Run's signature.
+  ClassData changed = Parent();
+  changed.methods.push_back(MethodWith("Run", CIM_STRING));
+  OpResult res = r.PutClass(Ns(), changed, kSafe, nullptr);
+  CHECK_HR(res.hr, WBEM_E_UPDATE_PROPAGATED_METHOD);
+  CHECK(res.parameterInfo == W("Test_Child"));
+  CHECK_HR(PutC(r, changed), WBEM_E_CLASS_HAS_CHILDREN);
+  // Force: the child's redeclaration gives way to the parent's.
+  CHECK_HR(PutC(r, changed, kForce), S_OK);
+  const wmiput::embedded::Method* after = Get(r, "Test_Child")->FindMethod(W("Run"));
+  CHECK(after != nullptr);
+  CHECK(after->inParams != nullptr);
+  CHECK_EQ(after->inParams->properties[0].type, CIMTYPE{CIM_STRING});
+  // A class redeclaring an inherited method with another signature is refused.
+  ClassData bad = Derived(r, "Test_Parent", "Test_Bad");
+  for (wmiput::embedded::Method& m : bad.methods)
+    if (m.name == W("Run")) {
+      m.inParams = MethodWith("Run", CIM_SINT8).inParams;
+      m.propagated = false;
+    }
+  CHECK_HR(PutC(r, bad), WBEM_E_PROPAGATED_METHOD);
+}
