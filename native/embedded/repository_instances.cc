@@ -504,9 +504,15 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
   PropBits set(n);
   // Index in `given` of stored property i: the identity when the client's
   // class is the stored one (the usual case: no mapping, no allocation).
-  const bool sameLayout =
-      &given == &c || (given.version != 0 && given.version == c.version &&
-                       given.properties.size() == n);
+  bool sameLayout = &given == &c || (given.version != 0 && given.version == c.version &&
+                                      given.properties.size() == n);
+  if (sameLayout && &given != &c) {
+    // A copy of the stored class: trust it only while its layout is intact
+    // (a client-modified copy may keep the version it was read with).
+    for (size_t i = 0; i < n && sameLayout; ++i)
+      sameLayout = given.properties[i].type == c.properties[i].type &&
+                   EqualsNoCase(given.properties[i].name, c.properties[i].name);
+  }
   std::vector<int> mapping;
   auto from = [&](size_t i) { return sameLayout ? static_cast<int>(i) : mapping[i]; };
   if (!sameLayout) {

@@ -477,3 +477,21 @@ WP_TEST("instance store: growth, deletes and re-inserts keep every key reachable
   CHECK_HR(r.DeleteClass(Ns(), W("Test_Many")).hr, S_OK);
   CHECK_EQ(r.InstanceCount(), base);
 }
+
+WP_TEST("instance put: a modified copy of the stored class is mapped by name, not by position") {
+  Repository r;
+  Schema(r);
+  // Same version and property count as the stored class, but Size and Note
+  // swapped: values must follow the names.
+  ClassData swapped = *Get(r, "Test_Item");
+  std::swap(swapped.properties[1], swapped.properties[2]);
+  InstanceData d;
+  d.cls = std::make_shared<const ClassData>(swapped);
+  d.values.push_back(Str("s"));
+  d.values.push_back(Str("note"));  // Note
+  d.values.push_back(I4(12));       // Size
+  d.modified.assign(3, true);
+  CHECK_HR(PutI(r, d), S_OK);
+  CHECK_EQ(LongAt(r, "Test_Item.Name=\"s\"", "Size"), 12);
+  CHECK(StrOf(ValueAt(r, "Test_Item.Name=\"s\"", "Note")) == W("note"));
+}
