@@ -14,6 +14,7 @@ std::atomic<int64_t> gSinkTimeoutMs{30000};
 thread_local int tlsCallbackDepth = 0;
 
 struct CallbackScope {
+  // Thread: any.
   explicit CallbackScope(std::atomic<std::thread::id>& slot) : slot_(slot) {
     ++tlsCallbackDepth;
     slot_.store(std::this_thread::get_id(), std::memory_order_release);
@@ -86,6 +87,7 @@ size_t CallRegistry::PendingCount() const noexcept {
 
 // ---- AsyncCall -------------------------------------------------------------
 
+// Thread: any.
 AsyncCall::AsyncCall(std::shared_ptr<CallRegistry> registry, IWbemObjectSink* sink, OpBody body)
     : registry_(std::move(registry)),
       sinkKey_(sink),

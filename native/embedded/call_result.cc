@@ -11,6 +11,7 @@ class Completer final : public IWbemObjectSink {
  public:
   explicit Completer(std::shared_ptr<CallResult::State> state) : state_(std::move(state)) {}
 
+  // Thread: any.
   HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
     if (!ppv) return E_POINTER;
     if (riid == IID_IUnknown || riid == IID_IWbemObjectSink) {
@@ -21,9 +22,11 @@ class Completer final : public IWbemObjectSink {
     *ppv = nullptr;
     return E_NOINTERFACE;
   }
+  // Thread: any.
   ULONG STDMETHODCALLTYPE AddRef() noexcept override {
     return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
   }
+  // Thread: any.
   ULONG STDMETHODCALLTYPE Release() noexcept override {
     ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
     if (n == 0) delete this;
@@ -67,6 +70,7 @@ class Completer final : public IWbemObjectSink {
 
 }  // namespace
 
+// Thread: any.
 CallResult::CallResult(std::shared_ptr<State> state) : state_(std::move(state)) {}
 CallResult::~CallResult() = default;
 
@@ -103,6 +107,7 @@ HRESULT CallResult::CreateDone(HRESULT status, const OleString* text, IWbemClass
   }
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE CallResult::QueryInterface(REFIID riid, void** ppv) noexcept {
   if (!ppv) return E_POINTER;
   if (riid == IID_IUnknown || riid == IID_IWbemCallResult) {
@@ -114,10 +119,12 @@ HRESULT STDMETHODCALLTYPE CallResult::QueryInterface(REFIID riid, void** ppv) no
   return E_NOINTERFACE;
 }
 
+// Thread: any.
 ULONG STDMETHODCALLTYPE CallResult::AddRef() noexcept {
   return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+// Thread: any.
 ULONG STDMETHODCALLTYPE CallResult::Release() noexcept {
   ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if (n == 0) delete this;
@@ -138,6 +145,7 @@ bool CallResult::Wait(long lTimeout) noexcept {
 }
 
 namespace {
+// Thread: any.
 bool ValidTimeout(long lTimeout) {
   return lTimeout >= 0 || static_cast<uint32_t>(lTimeout) == WBEM_INFINITE;
 }

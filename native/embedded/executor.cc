@@ -39,6 +39,7 @@ thread_local const void* tlsLane = nullptr;
 // submissions are sparse).
 constexpr std::chrono::microseconds kIdleSpin{20};
 
+// Thread: any.
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_ia32_pause();
@@ -82,6 +83,7 @@ class FunctionTask final : public Task {
 
 }  // namespace
 
+// Thread: any.
 Executor::Executor(int poolThreads)
     : poolThreads_(poolThreads > 0
                        ? poolThreads

@@ -6,6 +6,7 @@
 
 namespace wmiput::embedded {
 
+// Thread: any.
 ObjectEnum::ObjectEnum(std::shared_ptr<const EnumSnapshot> items, bool forwardOnly,
                        HRESULT failure, size_t position)
     : items_(std::move(items)), forwardOnly_(forwardOnly), failure_(failure), position_(position) {}
@@ -30,6 +31,7 @@ com::ComPtr<IWbemClassObject> ObjectEnum::MakeObject(const EnumSnapshot& items, 
   return NewInstanceObject(items.instances[index]);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE ObjectEnum::QueryInterface(REFIID riid, void** ppv) noexcept {
   if (!ppv) return E_POINTER;
   if (riid == IID_IUnknown || riid == IID_IEnumWbemClassObject) {
@@ -41,10 +43,12 @@ HRESULT STDMETHODCALLTYPE ObjectEnum::QueryInterface(REFIID riid, void** ppv) no
   return E_NOINTERFACE;
 }
 
+// Thread: any.
 ULONG STDMETHODCALLTYPE ObjectEnum::AddRef() noexcept {
   return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+// Thread: any.
 ULONG STDMETHODCALLTYPE ObjectEnum::Release() noexcept {
   ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if (n == 0) delete this;
@@ -60,6 +64,7 @@ HRESULT STDMETHODCALLTYPE ObjectEnum::Reset() noexcept {
 }
 
 namespace {
+// Thread: any.
 bool ValidTimeout(long lTimeout) {
   return lTimeout >= 0 || static_cast<uint32_t>(lTimeout) == WBEM_INFINITE;
 }

@@ -69,11 +69,13 @@ struct Entry {
   std::shared_ptr<ServerState> state;
 };
 
+// Thread: any.
 std::mutex& TableMutex() {
   static std::mutex* mu = new std::mutex;  // leaked: used until process exit
   return *mu;
 }
 
+// Thread: any.
 std::unordered_map<const Repository*, Entry>& Table() {
   static auto* table = new std::unordered_map<const Repository*, Entry>;  // leaked, as above
   return *table;
@@ -82,6 +84,7 @@ std::unordered_map<const Repository*, Entry>& Table() {
 // With the table locked: removes entries whose repository is gone and hands
 // their state to the caller, to be destroyed after unlocking (destroying a
 // state joins its executor threads).
+// Thread: any.
 void PurgeLocked(std::vector<std::shared_ptr<ServerState>>* graveyard) {
   auto& table = Table();
   for (auto it = table.begin(); it != table.end();) {

@@ -42,8 +42,10 @@ constexpr long kRepositoryFlags =
 // Objects per Indicate of an enumeration.
 constexpr size_t kIndicateBatch = 256;
 
+// Thread: any.
 long Effective(long flags) { return flags & ~static_cast<long>(WBEM_MASK_RESERVED_FLAGS); }
 
+// Thread: any.
 bool FlagsValid(long flags, long allowed) {
   const long f = Effective(flags);
   if (f & ~allowed) return false;
@@ -57,6 +59,7 @@ bool FlagsValid(long flags, long allowed) {
 
 // True when the instance's __RELPATH would be longer than WBEM_MAX_PATH
 // (exact for string keys, which are the only ones that can get that long).
+// Thread: any.
 bool RelPathTooLong(const InstanceData& inst) {
   const ClassData& c = *inst.cls;
   size_t len = c.name.size();
@@ -90,12 +93,14 @@ bool RelPathTooLong(const InstanceData& inst) {
 // Collects the outcome of an operation run on the calling thread.
 class SyncCollector final : public Delivery {
  public:
+  // Thread: any.
   bool Indicate(long count, IWbemClassObject** objects) noexcept override {
     if (count > 0 && objects && objects[0] && !object) {
       object = com::ComPtr<IWbemClassObject>::Share(objects[0]);
     }
     return true;
   }
+  // Thread: any.
   void Complete(HRESULT h, const OleString* p, IWbemClassObject* /*status*/) noexcept override {
     if (done) return;
     done = true;
@@ -117,12 +122,14 @@ class SyncCollector final : public Delivery {
   com::ComPtr<IWbemClassObject> object;
 };
 
+// Thread: any.
 OleString ToOle(const BSTR b) { return b ? com::ToOleString(b) : OleString(); }
 
 }  // namespace
 
 // ---- lifetime ----------------------------------------------------------------
 
+// Thread: any.
 Services::Services(RepositoryPtr repo, std::shared_ptr<ServerState> state, OleString ns)
     : repo_(std::move(repo)),
       state_(std::move(state)),
@@ -131,6 +138,7 @@ Services::Services(RepositoryPtr repo, std::shared_ptr<ServerState> state, OleSt
   live::services.fetch_add(1, std::memory_order_relaxed);
 }
 
+// Thread: any.
 Services::~Services() { live::services.fetch_sub(1, std::memory_order_relaxed); }
 
 // Thread: any.
@@ -152,6 +160,7 @@ HRESULT Services::Create(const RepositoryPtr& repo, OleStringView ns,
   }
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::QueryInterface(REFIID riid, void** ppv) noexcept {
   if (!ppv) return E_POINTER;
   if (riid == IID_IUnknown || riid == IID_IWbemServices) {
@@ -163,10 +172,12 @@ HRESULT STDMETHODCALLTYPE Services::QueryInterface(REFIID riid, void** ppv) noex
   return E_NOINTERFACE;
 }
 
+// Thread: any.
 ULONG STDMETHODCALLTYPE Services::AddRef() noexcept {
   return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
 }
 
+// Thread: any.
 ULONG STDMETHODCALLTYPE Services::Release() noexcept {
   ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
   if (n == 0) delete this;
@@ -253,6 +264,7 @@ void Services::Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
   d.Complete(r.hr, nullptr, status.get());
 }
 
+// Thread: any.
 OpBody Services::FaultBody(HRESULT hr, const OLECHAR* operation, OleString parameterInfo) {
   com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
   return [this, keep, hr, operation, parameterInfo](Delivery& d) {
@@ -402,6 +414,7 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
   }
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::PutClass(IWbemClassObject* pObject, long lFlags,
                                              IWbemContext* pCtx,
                                              IWbemCallResult** ppCallResult) noexcept {
@@ -414,6 +427,7 @@ HRESULT STDMETHODCALLTYPE Services::PutClass(IWbemClassObject* pObject, long lFl
   return DoPutClass(pObject, lFlags, pCtx, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::PutClassAsync(IWbemClassObject* pObject, long lFlags,
                                                   IWbemContext* pCtx,
                                                   IWbemObjectSink* pResponseHandler) noexcept {
@@ -425,6 +439,7 @@ HRESULT STDMETHODCALLTYPE Services::PutClassAsync(IWbemClassObject* pObject, lon
   return DoPutClass(pObject, lFlags, pCtx, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::PutInstance(IWbemClassObject* pInst, long lFlags,
                                                 IWbemContext* pCtx,
                                                 IWbemCallResult** ppCallResult) noexcept {
@@ -437,6 +452,7 @@ HRESULT STDMETHODCALLTYPE Services::PutInstance(IWbemClassObject* pInst, long lF
   return DoPutInstance(pInst, lFlags, pCtx, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::PutInstanceAsync(IWbemClassObject* pInst, long lFlags,
                                                      IWbemContext* pCtx,
                                                      IWbemObjectSink* pResponseHandler) noexcept {
@@ -477,6 +493,7 @@ HRESULT Services::DoDelete(bool isClass, const BSTR target, IWbemContext* /*ctx*
   }
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::DeleteClass(const BSTR strClass, long lFlags,
                                                 IWbemContext* pCtx,
                                                 IWbemCallResult** ppCallResult) noexcept {
@@ -489,6 +506,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteClass(const BSTR strClass, long lFlags
   return DoDelete(true, strClass, pCtx, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::DeleteClassAsync(const BSTR strClass, long lFlags,
                                                      IWbemContext* pCtx,
                                                      IWbemObjectSink* pResponseHandler) noexcept {
@@ -500,6 +518,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteClassAsync(const BSTR strClass, long l
   return DoDelete(true, strClass, pCtx, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::DeleteInstance(const BSTR strObjectPath, long lFlags,
                                                    IWbemContext* pCtx,
                                                    IWbemCallResult** ppCallResult) noexcept {
@@ -512,6 +531,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteInstance(const BSTR strObjectPath, lon
   return DoDelete(false, strObjectPath, pCtx, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::DeleteInstanceAsync(const BSTR strObjectPath, long lFlags,
                                                         IWbemContext* pCtx,
                                                         IWbemObjectSink* pResponseHandler) noexcept {
@@ -570,6 +590,7 @@ HRESULT Services::DoGetObject(const BSTR path, long /*flags*/, const Form& form)
   }
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::GetObject(const BSTR strObjectPath, long lFlags,
                                               IWbemContext* /*pCtx*/, IWbemClassObject** ppObject,
                                               IWbemCallResult** ppCallResult) noexcept {
@@ -585,6 +606,7 @@ HRESULT STDMETHODCALLTYPE Services::GetObject(const BSTR strObjectPath, long lFl
   return DoGetObject(strObjectPath, lFlags, form);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::GetObjectAsync(const BSTR strObjectPath, long lFlags,
                                                    IWbemContext* /*pCtx*/,
                                                    IWbemObjectSink* pResponseHandler) noexcept {
@@ -659,6 +681,7 @@ HRESULT Services::DoEnum(bool classes, const BSTR name, long flags, const Form& 
   }
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::CreateClassEnum(const BSTR strSuperclass, long lFlags,
                                                     IWbemContext* /*pCtx*/,
                                                     IEnumWbemClassObject** ppEnum) noexcept {
@@ -670,6 +693,7 @@ HRESULT STDMETHODCALLTYPE Services::CreateClassEnum(const BSTR strSuperclass, lo
   return DoEnum(true, strSuperclass, lFlags, form, ppEnum);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::CreateClassEnumAsync(const BSTR strSuperclass, long lFlags,
                                                          IWbemContext* /*pCtx*/,
                                                          IWbemObjectSink* pResponseHandler) noexcept {
@@ -681,6 +705,7 @@ HRESULT STDMETHODCALLTYPE Services::CreateClassEnumAsync(const BSTR strSuperclas
   return DoEnum(true, strSuperclass, lFlags, form, nullptr);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnum(const BSTR strFilter, long lFlags,
                                                        IWbemContext* /*pCtx*/,
                                                        IEnumWbemClassObject** ppEnum) noexcept {
@@ -692,6 +717,7 @@ HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnum(const BSTR strFilter, lon
   return DoEnum(false, strFilter, lFlags, form, ppEnum);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnumAsync(
     const BSTR strFilter, long lFlags, IWbemContext* /*pCtx*/,
     IWbemObjectSink* pResponseHandler) noexcept {
@@ -705,11 +731,13 @@ HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnumAsync(
 
 // ---- cancellation and the unsupported rest ---------------------------------------
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::CancelAsyncCall(IWbemObjectSink* pSink) noexcept {
   if (!pSink) return WBEM_E_INVALID_PARAMETER;
   return calls_->CancelAll(pSink);
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::OpenNamespace(const BSTR /*strNamespace*/, long /*lFlags*/,
                                                   IWbemContext* /*pCtx*/,
                                                   IWbemServices** ppWorkingNamespace,
@@ -719,23 +747,27 @@ HRESULT STDMETHODCALLTYPE Services::OpenNamespace(const BSTR /*strNamespace*/, l
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::QueryObjectSink(long /*lFlags*/,
                                                     IWbemObjectSink** ppResponseHandler) noexcept {
   if (ppResponseHandler) *ppResponseHandler = nullptr;
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::ExecQuery(const BSTR, const BSTR, long, IWbemContext*,
                                               IEnumWbemClassObject** ppEnum) noexcept {
   if (ppEnum) *ppEnum = nullptr;
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::ExecQueryAsync(const BSTR, const BSTR, long, IWbemContext*,
                                                    IWbemObjectSink*) noexcept {
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::ExecNotificationQuery(const BSTR, const BSTR, long,
                                                           IWbemContext*,
                                                           IEnumWbemClassObject** ppEnum) noexcept {
@@ -743,12 +775,14 @@ HRESULT STDMETHODCALLTYPE Services::ExecNotificationQuery(const BSTR, const BSTR
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::ExecNotificationQueryAsync(const BSTR, const BSTR, long,
                                                                IWbemContext*,
                                                                IWbemObjectSink*) noexcept {
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::ExecMethod(const BSTR, const BSTR, long, IWbemContext*,
                                                IWbemClassObject*, IWbemClassObject** ppOutParams,
                                                IWbemCallResult** ppCallResult) noexcept {
@@ -757,6 +791,7 @@ HRESULT STDMETHODCALLTYPE Services::ExecMethod(const BSTR, const BSTR, long, IWb
   return WBEM_E_NOT_SUPPORTED;
 }
 
+// Thread: any.
 HRESULT STDMETHODCALLTYPE Services::ExecMethodAsync(const BSTR, const BSTR, long, IWbemContext*,
                                                     IWbemClassObject*,
                                                     IWbemObjectSink*) noexcept {

@@ -35,6 +35,7 @@ struct ClassSpec {
   std::vector<PropSpec> props;
 };
 
+// Thread: any.
 const OLECHAR* CimTypeName(CIMTYPE t) {
   switch (t & ~CIM_FLAG_ARRAY) {
     case CIM_SINT8: return OLESTR("sint8");
@@ -57,6 +58,7 @@ const OLECHAR* CimTypeName(CIMTYPE t) {
   }
 }
 
+// Thread: any.
 Qualifier MakeQualifier(OleStringView name, com::Variant value, long flavor) {
   Qualifier q;
   q.name = OleString(name);
@@ -66,6 +68,7 @@ Qualifier MakeQualifier(OleStringView name, com::Variant value, long flavor) {
   return q;
 }
 
+// Thread: any.
 com::Variant ByteArray(std::initializer_list<uint8_t> bytes) {
   com::SafeArray a = com::SafeArray::Create(VT_UI1, static_cast<ULONG>(bytes.size()));
   if (!a) throw std::bad_alloc();
@@ -76,6 +79,7 @@ com::Variant ByteArray(std::initializer_list<uint8_t> bytes) {
   return com::Variant::FromArray(std::move(a));
 }
 
+// Thread: any.
 std::vector<ClassSpec> Table() {
   const com::Variant f = com::Variant::FromBool(false);
   const com::Variant t = com::Variant::FromBool(true);
@@ -205,6 +209,7 @@ std::vector<ClassSpec> Table() {
   return s;
 }
 
+// Thread: any.
 OleString CimTypeQualifierText(const PropSpec& p) {
   OleString text = CimTypeName(p.type);
   if (p.refClass) {
@@ -214,6 +219,7 @@ OleString CimTypeQualifierText(const PropSpec& p) {
   return text;
 }
 
+// Thread: any.
 Property MakeProperty(const PropSpec& p, OleStringView origin) {
   Property prop;
   prop.name = p.name;
@@ -232,6 +238,7 @@ Property MakeProperty(const PropSpec& p, OleStringView origin) {
   return prop;
 }
 
+// Thread: any.
 std::vector<ClassPtr> Build() {
   std::vector<ClassPtr> out;
   std::map<OleString, ClassPtr, NoCaseLess> byName;
