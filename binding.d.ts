@@ -157,6 +157,10 @@ export interface NativeOpenOptions {
   password?: string;
   locale?: string;
   authority?: string;
+  /** Windows: how the server's callbacks reach the sinks (default: by server locality). */
+  sinkSecurity?: 'in-process' | 'unsecapp-check-access';
+  /** Windows: 'semisync' polls IWbemCallResult / enumerators instead of sinks. */
+  callMode?: 'async' | 'semisync';
 }
 
 export interface NativeRepositoryControls {

@@ -33,6 +33,21 @@ export interface ConnectOptions {
   password?: string;
   locale?: string;
   authority?: string;
+  /**
+   * Windows: how WMI's callbacks reach this process. `'in-process'` (default
+   * for a local server): WMI calls our sink directly. `'unsecapp-check-access'`
+   * (default for a remote server): the sink is wrapped by Unsecapp.exe
+   * (IWbemUnsecuredApartment::CreateSinkStub, WBEM_FLAG_UNSECAPP_CHECK_ACCESS).
+   * Ignored by the embedded backend unless given explicitly; see docs/windows.md.
+   */
+  sinkSecurity?: 'in-process' | 'unsecapp-check-access';
+  /**
+   * Windows: `'async'` (default) uses Put*Async & co. with a sink;
+   * `'semisync'` uses WBEM_FLAG_RETURN_IMMEDIATELY and polls the call result
+   * on the connection's worker: no callback into this process (no Unsecapp, no
+   * firewall return path), same results.
+   */
+  callMode?: 'async' | 'semisync';
   /** Cancels the connect. */
   signal?: AbortSignal;
   /** Rejects the connect with WBEM_E_CALL_CANCELLED after this many milliseconds. */
@@ -153,6 +168,12 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
     for (const key of ['server', 'user', 'password', 'locale', 'authority'] as const) {
       if (options[key] !== undefined && typeof options[key] !== 'string') throw invalid(`${key} must be a string`);
     }
+    if (options.sinkSecurity !== undefined && options.sinkSecurity !== 'in-process' && options.sinkSecurity !== 'unsecapp-check-access') {
+      throw invalid("sinkSecurity must be 'in-process' or 'unsecapp-check-access'");
+    }
+    if (options.callMode !== undefined && options.callMode !== 'async' && options.callMode !== 'semisync') {
+      throw invalid("callMode must be 'async' or 'semisync'");
+    }
 
     return new Promise<Connection>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -173,6 +194,8 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
           ...(options.password !== undefined ? { password: options.password } : {}),
           ...(options.locale !== undefined ? { locale: options.locale } : {}),
           ...(options.authority !== undefined ? { authority: options.authority } : {}),
+          ...(options.sinkSecurity !== undefined ? { sinkSecurity: options.sinkSecurity } : {}),
+          ...(options.callMode !== undefined ? { callMode: options.callMode } : {}),
         },
         (hresult, _str, extra) => {
           if (settled) return;

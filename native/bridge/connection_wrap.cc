@@ -139,6 +139,24 @@ Napi::Value OpenConnection(const Napi::CallbackInfo& info) {
   opts.password = OptString(options, "password");
   opts.locale = OptString(options, "locale");
   opts.authority = OptString(options, "authority");
+  com::OleString sinkSecurity = OptString(options, "sinkSecurity");
+  if (sinkSecurity.empty()) {
+    opts.callPolicy.sinkSecurity = windows::SinkSecurity::kAuto;
+  } else if (sinkSecurity == OLESTR("in-process")) {
+    opts.callPolicy.sinkSecurity = windows::SinkSecurity::kInProcess;
+  } else if (sinkSecurity == OLESTR("unsecapp-check-access")) {
+    opts.callPolicy.sinkSecurity = windows::SinkSecurity::kUnsecappCheckAccess;
+  } else {
+    throw Napi::TypeError::New(env, "sinkSecurity must be 'in-process' or 'unsecapp-check-access'");
+  }
+  com::OleString callMode = OptString(options, "callMode");
+  if (callMode.empty() || callMode == OLESTR("async")) {
+    opts.callPolicy.callMode = windows::CallMode::kAsync;
+  } else if (callMode == OLESTR("semisync")) {
+    opts.callPolicy.callMode = windows::CallMode::kSemisync;
+  } else {
+    throw Napi::TypeError::New(env, "callMode must be 'async' or 'semisync'");
+  }
 
   auto bell = std::make_shared<Bell>();
   napi_value name = Napi::String::New(env, "wmi-put doorbell");

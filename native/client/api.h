@@ -13,6 +13,7 @@
 
 #include "com/com.h"
 #include "embedded/embedded.h"
+#include "windows/policy.h"
 
 namespace wmiput::client {
 
@@ -154,6 +155,9 @@ struct ConnectOptions {
   embedded::RepositoryPtr repository;  // kEmbedded; null = the default one
   // kWmi (Windows only): server, credentials, locale, authority.
   OleString server, user, password, locale, authority;
+  // How sinks are exposed to the server and whether calls are asynchronous
+  // or semisynchronous. Acted on by the Windows build only (docs/windows.md).
+  windows::CallPolicy callPolicy;
   // One doorbell per completion instead of one per empty→non-empty
   // transition of the queue (benchmarks compare the two).
   bool perEventDelivery = false;

@@ -206,7 +206,7 @@ void ConnectionImpl::Run() noexcept {
 HRESULT ConnectionImpl::Connect(OleString* message) noexcept {
   HRESULT hr;
 #ifdef _WIN32
-  hooks_ = windows::MakeCallHooks(options_, windows::CallPolicy{});
+  hooks_ = windows::MakeCallHooks(options_, options_.callPolicy);
   if (!hooks_) return WBEM_E_OUT_OF_MEMORY;
   if (options_.backend == Backend::kWmi)
     hr = hooks_->Connect(services_.put(), message);
@@ -427,11 +427,10 @@ void ConnectionImpl::Shutdown() noexcept {
                                  ToOle("the server did not answer the cancel"));
   sinks.clear();
   cache_.Clear();
-  if (hooks_) {
-    hooks_->Shutdown();
-    hooks_.reset();
-  }
+  if (hooks_) hooks_->Shutdown();
   services_.reset();
+  // After services_: the hooks own the credentials the proxy's blanket points at.
+  hooks_.reset();
 }
 
 }  // namespace wmiput::client
