@@ -211,10 +211,11 @@ Verdict Validate(const ClassData& c, const ClassData* parent, const repo::ClassF
         return Bad(WBEM_E_CANNOT_BE_KEY,
                    OLESTR("A derived class cannot add keys to the keys its superclass declares."),
                    p.name);
-      if (!parentHasKeys && !pf->abstract)
-        return Bad(WBEM_E_CANNOT_BE_KEY,
-                   OLESTR("Only a class derived from an abstract keyless class may introduce keys."),
-                   p.name);
+      // Below a keyless parent (abstract or not) a class may introduce keys:
+      // the Key qualifier page forbids new keys only where "a parent class
+      // specifies a key"; real MOF relies on it (the WMIEvent classes of
+      // Windows-driver-samples' acpimof.mof add an InstanceName key under
+      // the concrete, keyless WMIEvent : __ExtrinsicEvent).
     }
   }
   if (c.IsSingleton()) {

@@ -156,6 +156,8 @@ WP_TEST("repository: abstract, singleton and key structure rules") {
   CHECK(res.parameterInfo == W("K2"));
   CHECK_HR(PutC(r, Base("Test_Keyless", {Prop("V", CIM_STRING)})), S_OK);
   CHECK_HR(PutC(r, Derived(r, "Test_Keyless", "Test_KeyUnderKeyless", {KeyProp("K", CIM_UINT32)})),
+           S_OK);
+  CHECK_HR(PutC(r, Derived(r, "Test_KeyUnderKeyless", "Test_KeyUnderKeyless2", {KeyProp("K2", CIM_UINT32)})),
            WBEM_E_CANNOT_BE_KEY);
   CHECK_HR(PutC(r, Derived(r, "Test_Abs", "Test_KeyUnderAbs", {KeyProp("K", CIM_UINT32)})), S_OK);
   // Keys inherited from the abstract-keyless exception stay fixed below it.

@@ -295,7 +295,6 @@ describe('MOF: Windows driver samples', () => {
 
   it(
     'acpimof.mof compiles (case-insensitive superclass names)',
-    { todo: 'embedded server: WBEM_E_CANNOT_BE_KEY for InstanceName keys under the concrete keyless WMIEvent (reported)' },
     async () => {
       const conn = await fresh('root\\cimv2');
       try {
