@@ -10,6 +10,8 @@ export type InputRecord = { line: number; value: unknown; error?: undefined } | 
 export const countLimitBytes = 64 * 1024 * 1024;
 
 const marker = `\u0000wmi-put-bigint-${process.pid}-${Date.now()}:`;
+// The same marker as it is written inside JSON text (a raw U+0000 is not allowed there).
+const markerInJson = marker.replace('\u0000', '\\u0000');
 const longDigits = /\d{16,}/;
 
 function isDigit(c: number): boolean {
@@ -45,7 +47,7 @@ export function parseJsonExact(text: string): unknown {
       const integer = next !== 46 /* . */ && next !== 101 /* e */ && next !== 69 /* E */;
       const token = text.slice(start, i);
       if (integer && /^-?(0|[1-9]\d*)$/.test(token) && !Number.isSafeInteger(Number(token))) {
-        out += `${text.slice(from, start)}"${marker}${token}"`;
+        out += `${text.slice(from, start)}"${markerInJson}${token}"`;
         from = i;
         changed = true;
       }

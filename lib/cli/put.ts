@@ -1,8 +1,10 @@
 // `wmi-put put <class> --file <items>`: streams NDJSON / a JSON array into
 // putMany, with progress, and reports every failed item with its line.
 import { WbemError, isWbemError } from '../errors';
+import type { UpdateMode } from '../flags';
 import type { PutManyItem } from '../put-many';
 import type { InstanceProperties } from '../types';
+import { defineClasses } from './class';
 import { UsageError, flag, intOption, stringOption, type Command } from './command';
 import { countRecords, readRecords } from './input';
 import { describeError, errorToJson, toJson } from './output';
@@ -34,7 +36,8 @@ array of such objects (detected by a leading '['); '-' reads stdin. The file is 
 read whole. Values: JSON numbers, strings, booleans, null, arrays; sint64/uint64 as JSON numbers
 (read exactly, even beyond 2^53) or decimal strings; datetimes as DMTF strings
 ('20240131235959.000000+000'); references as object path strings; embedded objects as
-{"__CLASS": "X", ...}. Top-level properties named __* (system properties, e.g. from
+{"__CLASS": "X", ...}. --define first writes classes (a JSON ClassDefinition or an array of them, as
+'class --json' prints, or a .mof file), so one command can define a class and fill it. Top-level properties named __* (system properties, e.g. from
 'instances --json') are ignored.
 Every failed item is printed on stderr as <file>:<line>: <WBEM code> (<hresult>): <description>.
 Progress goes to stderr: a bar on a terminal, a line every 2 s otherwise.
@@ -49,6 +52,14 @@ Exit code 0 when every item was written, 1 when some failed.`,
       help: 'createOrUpdate (default), createOnly or updateOnly',
     },
     { name: 'concurrency', short: 'c', kind: 'int', arg: 'n', help: 'puts in flight (default 128)' },
+    { name: 'define', short: 'd', kind: 'string', arg: 'file', help: 'first write the class definitions of this .json or .mof file' },
+    {
+      name: 'update',
+      kind: 'string',
+      values: ['compatible', 'safe', 'force'],
+      arg: 'mode',
+      help: 'with --define: how a changed class is updated (default compatible)',
+    },
     { name: 'no-progress', kind: 'flag', help: 'print no progress' },
   ],
   minArgs: 1,
@@ -68,6 +79,13 @@ Exit code 0 when every item was written, 1 when some failed.`,
     } catch (e) {
       err.write(`wmi-put put: cannot read ${file}: ${(e as Error).message}\n`);
       return 1;
+    }
+    const define = stringOption(args, 'define');
+    if (define !== undefined) {
+      const defined = await defineClasses(ctx, define, { update: stringOption(args, 'update') as UpdateMode | undefined, who: 'put' });
+      if (!defined || defined.failed > 0) return 1;
+    } else if (args.options.has('update')) {
+      throw new UsageError('--update goes with --define', 'put');
     }
     const conn = await ctx.connect();
     try {
