@@ -1,0 +1,86 @@
+// File-level leak accounting: `checkLeaksAtEnd()` at the top of a test file
+// snapshots the addon's live counters (binding.counters()) and registers an
+// after() hook that, once every test of the file has run, collects garbage
+// and waits briefly for late releases (the server drops its sink reference on
+// its own thread a moment after SetStatus; finalizers run after a GC), then
+// asserts that every counter is back at its start value.
+//
+// Counters a file legitimately changes for good can be named in `allow`, each
+// with the reason (e.g. a file that writes into the process-wide default
+// repository keeps those objects: `classObjects`).
+import { strict as assert } from 'node:assert';
+import { after } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import type { NativeCounters } from '../binding';
+import { binding } from '../lib/binding';
+
+export type CounterName = keyof NativeCounters;
+
+export interface LeakCheckOptions {
+  /** Counters that may end above their start value, each with the reason. */
+  allow?: Partial<Record<CounterName, string>>;
+  /** How long to wait for the counters to settle (default 5000 ms). */
+  timeoutMs?: number;
+}
+
+let gcFn: (() => void) | undefined;
+
+/** A full garbage collection, with or without --expose-gc. */
+export function collectGarbage(): void {
+  if (!gcFn) {
+    const exposed = (globalThis as { gc?: () => void }).gc;
+    if (typeof exposed === 'function') {
+      gcFn = exposed;
+    } else {
+      // The flag takes effect for contexts created after it is set.
+      v8.setFlagsFromString('--expose-gc');
+      gcFn = vm.runInNewContext('gc') as () => void;
+    }
+  }
+  gcFn();
+}
+
+export function snapshotCounters(): NativeCounters {
+  return { ...binding.counters() };
+}
+
+function settled(now: NativeCounters, start: NativeCounters, allow: Partial<Record<CounterName, string>>): boolean {
+  for (const key of Object.keys(start) as CounterName[]) {
+    if (key in allow ? now[key] < start[key] : now[key] !== start[key]) return false;
+  }
+  return true;
+}
+
+/**
+ * Waits (collecting garbage between looks) until the counters match `start`,
+ * then asserts it. Counters in `allow` may only not go below their start.
+ */
+export async function assertCountersBack(start: NativeCounters, options: LeakCheckOptions = {}): Promise<void> {
+  const allow = options.allow ?? {};
+  const deadline = Date.now() + (options.timeoutMs ?? 5000);
+  let now = snapshotCounters();
+  while (!settled(now, start, allow) && Date.now() < deadline) {
+    collectGarbage();
+    await delay(20);
+    now = snapshotCounters();
+  }
+  const expected: NativeCounters = { ...now };
+  for (const key of Object.keys(start) as CounterName[]) {
+    if (!(key in allow) || now[key] < start[key]) expected[key] = start[key];
+  }
+  assert.deepEqual(now, expected, 'live counters must be back at their start values at the end of the file');
+}
+
+/**
+ * Registers the file-level check. Call it at the top level of a test file,
+ * before its tests run.
+ */
+export function checkLeaksAtEnd(options: LeakCheckOptions = {}): void {
+  collectGarbage();
+  const start = snapshotCounters();
+  after(async () => {
+    await assertCountersBack(start, options);
+  });
+}
