@@ -71,6 +71,8 @@ Exit code 0 when every item was written, 1 when some failed.`,
     const mode = stringOption(args, 'mode') as PutManyItem['mode'];
     const concurrency = intOption(args, 'concurrency') ?? 128;
     if (concurrency < 1) throw new UsageError('--concurrency must be at least 1', 'put');
+    const define = stringOption(args, 'define');
+    if (define === undefined && args.options.has('update')) throw new UsageError('--update goes with --define', 'put');
     const { out, err } = ctx.streams;
 
     let total: number | undefined;
@@ -80,12 +82,9 @@ Exit code 0 when every item was written, 1 when some failed.`,
       err.write(`wmi-put put: cannot read ${file}: ${(e as Error).message}\n`);
       return 1;
     }
-    const define = stringOption(args, 'define');
     if (define !== undefined) {
       const defined = await defineClasses(ctx, define, { update: stringOption(args, 'update') as UpdateMode | undefined, who: 'put' });
       if (!defined || defined.failed > 0) return 1;
-    } else if (args.options.has('update')) {
-      throw new UsageError('--update goes with --define', 'put');
     }
     const conn = await ctx.connect();
     try {
