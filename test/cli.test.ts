@@ -481,10 +481,12 @@ describe('CLI: data kept between commands (durable repository)', () => {
   });
 
   it('without --repository: the file in $XDG_DATA_HOME/wmi-put is shared by successive commands', { todo }, () => {
-    const env = { XDG_DATA_HOME: path.join(tmp, 'xdg-shared') };
+    // Every OS's variable points into the temp directory (HOME for macOS).
+    const home = path.join(tmp, 'home');
+    const env = { XDG_DATA_HOME: path.join(tmp, 'xdg-shared'), LOCALAPPDATA: path.join(tmp, 'local-app-data'), HOME: home, USERPROFILE: home };
     const put = cli(['put', 'Cli_Item', '-d', 'def.json', '-f', 'good.ndjson', '--backend', 'embedded'], { env });
     assert.equal(put.status, 0, put.stderr);
-    assert.ok(fs.existsSync(path.join(tmp, 'xdg-shared', 'wmi-put', 'repository.wmirepo')));
+    assert.ok(fs.existsSync(defaultRepositoryPath(env, process.platform, home)));
     assert.equal(cli(['get', 'Cli_Item.Name="d"', '--backend', 'embedded'], { env }).stdout, 'Cli_Item.Name="d"\n  Name = "d"\n  Size = NULL\n  Seen = NULL\n  Tags = NULL\n  Count = NULL\n');
   });
 });

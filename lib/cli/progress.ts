@@ -84,11 +84,11 @@ export class Progress {
   }
 
   #draw(): void {
-    const columns = this.#stream.columns ?? 80;
+    const columns = this.#stream.columns || 80;
     let line = this.#line();
     const total = this.#options.total;
     if (total !== undefined && total > 0) {
-      const width = Math.max(10, Math.min(30, columns - line.length - 4));
+      const width = Math.max(10, Math.min(30, columns - 72));
       const filled = Math.min(width, Math.floor((this.#done / total) * width));
       line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${line}`;
     }
