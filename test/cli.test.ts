@@ -40,6 +40,8 @@ interface Run {
   stdout: string;
   /** stderr without the in-memory fallback warning. */
   stderr: string;
+  /** How many fallback warnings stderr held. */
+  warnings: number;
 }
 
 let repoCounter = 0;
@@ -57,7 +59,12 @@ function cli(args: string[], options: { repo?: string; input?: string; env?: Nod
     env: { ...process.env, XDG_DATA_HOME: path.join(tmp, 'xdg'), WMI_PUT_REPOSITORY: '', ...options.env },
     timeout: 60_000,
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(fallbackWarning, '') };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(fallbackWarning, ''), warnings: (r.stderr.match(fallbackWarning) ?? []).length };
+}
+
+/** A run without its warning count, for exact comparisons. */
+function plain(r: Run): Omit<Run, 'warnings'> {
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 function write(name: string, text: string): string {
@@ -303,9 +310,16 @@ describe('CLI: put', () => {
 });
 
 describe('CLI: reading (the system objects of a fresh repository)', () => {
+  it(durable ? 'a durable repository: no fallback warning' : 'no durable repositories yet: one warning line per command, on stderr', () => {
+    const r = cli(['namespaces'], { repo: freshRepo() });
+    assert.equal(r.status, 0);
+    assert.equal(r.warnings, durable ? 0 : 1);
+    assert.equal(r.stderr, '');
+  });
+
   it('namespaces', () => {
     const repo = freshRepo();
-    assert.deepEqual(cli(['namespaces'], { repo }), { status: 0, stdout: 'root\nroot\\cimv2\nroot\\default\n', stderr: '' });
+    assert.deepEqual(plain(cli(['namespaces'], { repo })), { status: 0, stdout: 'root\nroot\\cimv2\nroot\\default\n', stderr: '' });
     const j = cli(['namespaces', '--json'], { repo });
     assert.deepEqual(JSON.parse(j.stdout), ['root', 'root\\cimv2', 'root\\default']);
   });
@@ -313,11 +327,11 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
   it('class <name>: MOF, and the ClassDefinition with --json', () => {
     const repo = freshRepo();
     const r = cli(['class', '__NAMESPACE'], { repo });
-    assert.deepEqual(r, { status: 0, stdout: 'class __NAMESPACE : __SystemClass\n{\n    [Key]\n    string Name;\n};\n', stderr: '' });
+    assert.deepEqual(plain(r), { status: 0, stdout: 'class __NAMESPACE : __SystemClass\n{\n    [Key]\n    string Name;\n};\n', stderr: '' });
     const j = cli(['class', '__NAMESPACE', '--json'], { repo });
     assert.deepEqual(JSON.parse(j.stdout), { name: '__NAMESPACE', superclass: '__SystemClass', properties: { Name: { type: 'string', key: true } } });
     const missing = cli(['class', 'Cli_Missing'], { repo });
-    assert.deepEqual(missing, {
+    assert.deepEqual(plain(missing), {
       status: 1,
       stdout: '',
       stderr: 'wmi-put class: WBEM_E_NOT_FOUND (0x80041002): The object, class or namespace does not exist.\n',
@@ -326,9 +340,9 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
 
   it('classes: sorted names, system classes only with --system or a system superclass', () => {
     const repo = freshRepo();
-    assert.deepEqual(cli(['classes'], { repo }), { status: 0, stdout: '', stderr: '' });
-    assert.deepEqual(cli(['classes', '--system'], { repo }), { status: 0, stdout: '__SystemClass\n', stderr: '' });
-    assert.deepEqual(cli(['classes', '--superclass', '__SystemClass'], { repo }), {
+    assert.deepEqual(plain(cli(['classes'], { repo })), { status: 0, stdout: '', stderr: '' });
+    assert.deepEqual(plain(cli(['classes', '--system'], { repo })), { status: 0, stdout: '__SystemClass\n', stderr: '' });
+    assert.deepEqual(plain(cli(['classes', '--superclass', '__SystemClass'], { repo })), {
       status: 0,
       stdout:
         '__CacheControl\n__Event\n__IndicationRelated\n__NAMESPACE\n__NotifyStatus\n__Provider\n' +
@@ -343,7 +357,7 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
 
   it('instances, instances --paths, --json', () => {
     const repo = freshRepo();
-    assert.deepEqual(cli(['instances', '__NAMESPACE', '-n', 'root'], { repo }), {
+    assert.deepEqual(plain(cli(['instances', '__NAMESPACE', '-n', 'root'], { repo })), {
       status: 0,
       stdout: '__NAMESPACE.Name="cimv2"\n  Name = "cimv2"\n__NAMESPACE.Name="default"\n  Name = "default"\n',
       stderr: '',
@@ -365,7 +379,7 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
 
   it('get <path>: plain and --json; not found is exit 1', () => {
     const repo = freshRepo();
-    assert.deepEqual(cli(['get', '__NAMESPACE.Name="cimv2"', '-n', 'root'], { repo }), {
+    assert.deepEqual(plain(cli(['get', '__NAMESPACE.Name="cimv2"', '-n', 'root'], { repo })), {
       status: 0,
       stdout: '__NAMESPACE.Name="cimv2"\n  Name = "cimv2"\n',
       stderr: '',
@@ -377,7 +391,7 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
     assert.deepEqual(j.__DERIVATION, ['__SystemClass']);
     assert.equal(j.__RELPATH, '__NAMESPACE.Name="default"');
     const missing = cli(['get', '__NAMESPACE.Name="nope"', '-n', 'root'], { repo });
-    assert.deepEqual(missing, {
+    assert.deepEqual(plain(missing), {
       status: 1,
       stdout: '',
       stderr: 'wmi-put get: WBEM_E_NOT_FOUND (0x80041002): The object, class or namespace does not exist.\n',
@@ -389,7 +403,7 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
 
   it('delete <path>: exit 0, then 1 for an object that does not exist', () => {
     const repo = freshRepo();
-    assert.deepEqual(cli(['delete', '__NAMESPACE.Name="default"', '-n', 'root'], { repo }), {
+    assert.deepEqual(plain(cli(['delete', '__NAMESPACE.Name="default"', '-n', 'root'], { repo })), {
       status: 0,
       stdout: 'deleted __NAMESPACE.Name="default"\n',
       stderr: '',
@@ -410,10 +424,10 @@ describe('CLI: mof', () => {
     const repo = freshRepo();
     for (const extra of [[], ['-n', 'root\\cimv2']]) {
       const r = cli(['mof', 'small.mof', ...extra], { repo });
-      assert.deepEqual(r, { status: 0, stdout: 'classes: 1 created, 0 updated, 0 failed; instances: 1 created, 0 updated, 0 failed\n', stderr: '' });
+      assert.deepEqual(plain(r), { status: 0, stdout: 'classes: 1 created, 0 updated, 0 failed; instances: 1 created, 0 updated, 0 failed\n', stderr: '' });
     }
     const dry = cli(['mof', '--dry-run', 'small.mof'], { repo });
-    assert.deepEqual(dry, { status: 0, stdout: 'checked 1 file(s): 1 classes, 1 instances (dry run, nothing written)\n', stderr: '' });
+    assert.deepEqual(plain(dry), { status: 0, stdout: 'checked 1 file(s): 1 classes, 1 instances (dry run, nothing written)\n', stderr: '' });
     const j = JSON.parse(cli(['mof', 'small.mof', '--json'], { repo }).stdout) as Record<string, unknown>;
     assert.deepEqual(j.classes, { created: 1, updated: 0, failed: 0 });
     assert.deepEqual(j.instances, { created: 1, updated: 0, failed: 0, valueOnly: 0 });
@@ -438,7 +452,7 @@ describe('CLI: data kept between commands (durable repository)', () => {
     const repo = freshRepo();
     const put = cli(['put', 'Cli_Item', '--define', 'def.json', '--file', 'good.ndjson'], { repo });
     assert.equal(put.status, 0, put.stderr);
-    assert.deepEqual(cli(['get', 'Cli_Item.Name="a"'], { repo }), {
+    assert.deepEqual(plain(cli(['get', 'Cli_Item.Name="a"'], { repo })), {
       status: 0,
       stdout:
         'Cli_Item.Name="a"\n  Name = "a"\n  Size = 18446744073709551615\n  Seen = 20240131235959.123456-300\n  Tags = {"x", "y"}\n  Count = 1\n',
@@ -459,9 +473,9 @@ describe('CLI: data kept between commands (durable repository)', () => {
     );
     assert.equal(cli(['classes'], { repo }).stdout, 'Cli_Item\n');
     assert.match(cli(['class', 'Cli_Item'], { repo }).stdout, /^\[Description\("CLI test items"\) : Restricted\]\nclass Cli_Item\n\{\n    \[Key\]\n    string Name;\n/);
-    assert.deepEqual(cli(['delete', 'Cli_Item.Name="a"'], { repo }), { status: 0, stdout: 'deleted Cli_Item.Name="a"\n', stderr: '' });
+    assert.deepEqual(plain(cli(['delete', 'Cli_Item.Name="a"'], { repo })), { status: 0, stdout: 'deleted Cli_Item.Name="a"\n', stderr: '' });
     assert.equal(cli(['get', 'Cli_Item.Name="a"'], { repo }).status, 1);
-    assert.deepEqual(cli(['delete', '--class', 'Cli_Item'], { repo }), { status: 0, stdout: 'deleted Cli_Item\n', stderr: '' });
+    assert.deepEqual(plain(cli(['delete', '--class', 'Cli_Item'], { repo })), { status: 0, stdout: 'deleted Cli_Item\n', stderr: '' });
     assert.equal(cli(['classes'], { repo }).stdout, '');
   });
 

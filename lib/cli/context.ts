@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { connect, type Connection } from '../connection';
 import { isWbemError } from '../errors';
 import { createRepository, type Repository } from '../repository';
-import type { Streams } from './output';
+import { describeError, type Streams } from './output';
 
 export type BackendOption = 'auto' | 'wmi' | 'embedded';
 
@@ -82,7 +82,10 @@ export class Context {
     } catch (e) {
       // Only while this build has no durable repositories: keep working on an
       // in-memory one, and say that nothing will be kept.
-      if (!isWbemError(e, 'WBEM_E_NOT_SUPPORTED')) throw e;
+      if (!isWbemError(e, 'WBEM_E_NOT_SUPPORTED')) {
+        // E.g. another process holds the file's lock, or the file is damaged.
+        throw new Error(`cannot open the repository ${file}: ${describeError(e)}`, { cause: e });
+      }
       this.warn(`durable repositories are not supported by this build; using an in-memory repository, nothing is kept after this command (${file} is not used)`);
       return createRepository();
     }
