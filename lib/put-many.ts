@@ -79,6 +79,7 @@ export async function* putMany(
   const tries = positiveInt(options.retries, 'retries', 3);
   const retryDelayMs = options.retryDelayMs ?? 20;
   const ordered = options.ordered === true;
+  const refillChunk = Math.max(1, Math.floor(concurrency / 4));
   const signal = options.signal;
   if (signal?.aborted) throw WbemError.fromStatus('WBEM_E_CALL_CANCELLED', { cause: signal.reason });
 
@@ -168,8 +169,12 @@ export async function* putMany(
   try {
     for (;;) {
       // Fill the window: results not yet handed to the consumer count too,
-      // so input is never read more than `concurrency` items ahead.
-      while (!inputDone && !aborted && outstanding + ready.length + parked.size < concurrency) {
+      // so input is never read more than `concurrency` items ahead. Refill in
+      // chunks (a quarter of the window, or whatever is free once nothing is
+      // left to hand out) so that one native submit carries many puts.
+      const free = concurrency - (outstanding + ready.length + parked.size);
+      const refill = free > 0 && (free >= refillChunk || ready.length === 0);
+      while (refill && !inputDone && !aborted && outstanding + ready.length + parked.size < concurrency) {
         const next = isAsync ? await source.next() : (source as Iterator<PutManyItem>).next();
         if (next.done) {
           inputDone = true;
