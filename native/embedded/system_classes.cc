@@ -9,6 +9,7 @@
 #include <new>
 
 #include "embedded/names.h"
+#include "embedded/value_rules.h"
 
 namespace wmiput::embedded {
 namespace {
@@ -34,29 +35,6 @@ struct ClassSpec {
   bool association = false;
   std::vector<PropSpec> props;
 };
-
-// Thread: any.
-const OLECHAR* CimTypeName(CIMTYPE t) {
-  switch (t & ~CIM_FLAG_ARRAY) {
-    case CIM_SINT8: return OLESTR("sint8");
-    case CIM_UINT8: return OLESTR("uint8");
-    case CIM_SINT16: return OLESTR("sint16");
-    case CIM_UINT16: return OLESTR("uint16");
-    case CIM_SINT32: return OLESTR("sint32");
-    case CIM_UINT32: return OLESTR("uint32");
-    case CIM_SINT64: return OLESTR("sint64");
-    case CIM_UINT64: return OLESTR("uint64");
-    case CIM_REAL32: return OLESTR("real32");
-    case CIM_REAL64: return OLESTR("real64");
-    case CIM_BOOLEAN: return OLESTR("boolean");
-    case CIM_STRING: return OLESTR("string");
-    case CIM_DATETIME: return OLESTR("datetime");
-    case CIM_REFERENCE: return OLESTR("ref");
-    case CIM_CHAR16: return OLESTR("char16");
-    case CIM_OBJECT: return OLESTR("object");
-    default: return OLESTR("");
-  }
-}
 
 // Thread: any.
 Qualifier MakeQualifier(OleStringView name, com::Variant value, long flavor) {
