@@ -6,6 +6,10 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { binding } from '../lib/binding';
 import { statusCodes, statusDescriptions, statusName } from '../lib/generated/status';
+import { checkLeaksAtEnd } from './leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const root = path.resolve(__dirname, '..', '..');
 

@@ -13,6 +13,10 @@ import { defaultRepositoryPath } from '../lib/cli/context';
 import { countRecords, parseJsonExact, readRecords, type InputRecord } from '../lib/cli/input';
 import { formatObject, formatValue, toJsonValue } from '../lib/cli/output';
 import { Progress, formatDuration } from '../lib/cli/progress';
+import { checkLeaksAtEnd } from './leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const bin = path.join(repoRoot, 'bin', 'wmi-put.js');

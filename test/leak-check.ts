@@ -23,6 +23,11 @@ export interface LeakCheckOptions {
   allow?: Partial<Record<CounterName, string>>;
   /** How long to wait for the counters to settle (default 5000 ms). */
   timeoutMs?: number;
+  /**
+   * The file's own clean-up (close its connections, drop its repositories),
+   * run by the same after() hook just before the check.
+   */
+  teardown?: () => unknown;
 }
 
 let gcFn: (() => void) | undefined;
@@ -75,12 +80,18 @@ export async function assertCountersBack(start: NativeCounters, options: LeakChe
 
 /**
  * Registers the file-level check. Call it at the top level of a test file,
- * before its tests run.
+ * before anything of the file touches the addon (a top-level before() hook
+ * may start running as soon as it is registered). Clean-up that must happen
+ * before the check goes in `teardown` (hooks run in registration order).
  */
 export function checkLeaksAtEnd(options: LeakCheckOptions = {}): void {
+  // The process-wide default repository lives until exit: create it now, so
+  // a file that is the first to use it is not charged for it.
+  binding.controlRepository(null, {});
   collectGarbage();
   const start = snapshotCounters();
   after(async () => {
+    if (options.teardown) await options.teardown();
     await assertCountersBack(start, options);
   });
 }

@@ -12,6 +12,10 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { connect, createRepository, WbemError, type Connection, type ConnectOptions } from '../lib/index';
+import { checkLeaksAtEnd } from './leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const onWindows = process.platform === 'win32';
 // scripts/test-wine.js sets WMI_PUT_WINE=1; a few expectations are Wine's.

@@ -8,6 +8,10 @@ import { describe, it } from 'node:test';
 import { compileMof, connect, createRepository, MofError, toMof, type Connection, type MofCompileSummary } from '../../lib';
 import { parseMof } from '../../lib/mof/parser';
 import { decodeMof } from '../../lib/mof/source';
+import { checkLeaksAtEnd } from '../leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const corpus = path.resolve(repoRoot, '..', 'shared', 'corpus', 'mof');

@@ -20,6 +20,10 @@ import {
 } from '../../lib/index';
 import { backends, needsControls } from './backends';
 import { checkError, collect, delay, inEnv, rejectsWith, serverError, throwsWith, type Env } from './helpers';
+import { checkLeaksAtEnd } from '../leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const App: ClassDefinition = {
   name: 'Contoso_App',

@@ -5,6 +5,10 @@ import { describe, it } from 'node:test';
 import type { ClassDefinition } from '../../lib/index';
 import { backends } from './backends';
 import { collect, inEnv, rejectsWith, serverError, userProps, type Env } from './helpers';
+import { checkLeaksAtEnd } from '../leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const putClassError = (code: Parameters<typeof serverError>[0], parameterInfo: string) => serverError(code, 'PutClass', parameterInfo);
 

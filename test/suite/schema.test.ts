@@ -5,6 +5,10 @@ import { describe, it } from 'node:test';
 import { CimDateTime, CimInterval, cim, defineClass, type ObjectOf } from '../../lib/index';
 import { backends } from './backends';
 import { collect, inEnv, rejectsWith, userProps } from './helpers';
+import { checkLeaksAtEnd } from '../leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const Part = defineClass('Contoso_Part', { P: cim.uint8(), Label: cim.string() });
 

@@ -6,6 +6,10 @@ import { describe, it } from 'node:test';
 import { CimDateTime, CimInterval, type ClassDefinition, type InstanceProperties } from '../../lib/index';
 import { backends } from './backends';
 import { inEnv, rejectsWith, userProps, type Env } from './helpers';
+import { checkLeaksAtEnd } from '../leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 const scalarTypes = {
   S8: 'sint8', U8: 'uint8', S16: 'sint16', U16: 'uint16', S32: 'sint32', U32: 'uint32', S64: 'sint64', U64: 'uint64',

@@ -10,6 +10,10 @@ import { Worker } from 'node:worker_threads';
 import { connect, defaultRepository, type ConnectOptions, type Connection } from '../../lib/index';
 import { backends, type BackendInfo } from './backends';
 import { assertNoLeaks, collect, Env, liveCounters } from './helpers';
+import { checkLeaksAtEnd } from '../leak-check';
+
+// Every live counter of the addon is back at its start value once this file is done.
+checkLeaksAtEnd();
 
 // dist/test/suite -> dist/lib/index.js
 const libPath = path.resolve(__dirname, '..', '..', 'lib', 'index.js');
