@@ -149,8 +149,9 @@ void AsyncCall::Run() noexcept {
     } catch (...) {
       Complete(WBEM_E_FAILED, nullptr, nullptr);
     }
-    // A body that returned without a final status still ends the operation.
-    Complete(WBEM_E_FAILED, nullptr, nullptr);
+    // A body that returned without a final status still ends the operation
+    // (unless it retained the call to complete it later).
+    if (!retained_.load(std::memory_order_acquire)) Complete(WBEM_E_FAILED, nullptr, nullptr);
   }
   OpBody discard;
   discard.swap(body_);  // captured state is released here, on the worker

@@ -43,6 +43,13 @@ class Delivery {
                         IWbemClassObject* status) noexcept = 0;
   // True once the operation no longer needs results.
   virtual bool Finished() const noexcept = 0;
+  // Keeps the operation open after its body returns so that Complete can be
+  // called later from another thread (a durable repository reports a write
+  // once it is on disk). false when this delivery cannot wait (synchronous
+  // forms): the body must then complete before it returns. Each successful
+  // Retain is paired with one Unretain, after Complete.
+  virtual bool Retain() noexcept { return false; }
+  virtual void Unretain() noexcept {}
 };
 
 // The body of an operation: does the work and reports to the Delivery,
@@ -106,6 +113,13 @@ class AsyncCall final : public Task, public Delivery {
   bool Indicate(long count, IWbemClassObject** objects) noexcept override;
   void Complete(HRESULT hr, const OleString* param, IWbemClassObject* status) noexcept override;
   bool Finished() const noexcept override { return final_.load(std::memory_order_acquire); }
+  // Thread: executor worker (Retain, inside the body); any (Unretain).
+  bool Retain() noexcept override {
+    AddRef();
+    retained_.store(true, std::memory_order_release);
+    return true;
+  }
+  void Unretain() noexcept override { Release(); }
 
   // Thread: any (CancelAsyncCall, possibly from inside a sink callback).
   void Cancel() noexcept;
@@ -139,6 +153,7 @@ class AsyncCall final : public Task, public Delivery {
   OpBody body_;
   std::atomic<bool> final_{false};        // the final-status latch
   std::atomic<bool> deferredCancel_{false};
+  std::atomic<bool> retained_{false};     // Complete comes later (Retain)
   std::mutex deliver_;                    // one callback at a time
   std::atomic<std::thread::id> deliveringThread_{};
   // Registry links (guarded by the registry's mutex).

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "com/com.h"
 #include "com/raii.h"
@@ -21,6 +22,18 @@ using RepositoryPtr = std::shared_ptr<Repository>;
 // namespaces root, root\cimv2 and root\default, each holding the system classes.
 RepositoryPtr DefaultRepository();
 RepositoryPtr NewRepository();
+
+// Thread: any. A durable repository backed by the file at `path` (UTF-8;
+// created when absent; docs/repository-format.md): its content is replayed
+// from the file and every write whose success is delivered is on disk first.
+// One process (one open repository) owns a file at a time. Errors, with *why
+// (UTF-8) naming the file: WBEM_E_ACCESS_DENIED (in use), WBEM_E_INVALID_STREAM
+// (not a repository file, or damaged before its end), WBEM_E_NOT_SUPPORTED
+// (newer format), WBEM_E_FAILED (I/O).
+HRESULT OpenRepository(const std::string& path, RepositoryPtr* out, std::string* why) noexcept;
+// Thread: any. Flushes a durable repository and releases its file; later
+// writes fail with WBEM_E_SHUTTING_DOWN. S_OK for in-memory repositories.
+HRESULT CloseRepository(Repository& repo) noexcept;
 
 // Thread: any. An IWbemServices bound to namespace `ns` of `repo`
 // ("root\\cimv2"; '/' accepted; case-insensitive). WBEM_E_INVALID_NAMESPACE

@@ -11,6 +11,7 @@
 #include "embedded/counters.h"
 #include "embedded/names.h"
 #include "embedded/repository_impl.h"
+#include "embedded/storage.h"
 #include "embedded/system_classes.h"
 
 #ifdef _WIN32
@@ -454,7 +455,11 @@ OpResult Repository::PutClass(OleStringView ns, const ClassData& cls, long flags
     if (!n)
       return repo::Failure(WBEM_E_INVALID_NAMESPACE,
                            OLESTR("The namespace does not exist."), OleString(ns));
-    return impl_->PutClassLocked(n, cls, flags);
+    OpResult r;
+    if (impl_->journal && impl_->RefuseWrite(cls.name, &r)) return r;
+    r = impl_->PutClassLocked(n, cls, flags);
+    if (impl_->journal) impl_->LogPutClass(n, cls, flags, &r);
+    return r;
   } catch (const std::bad_alloc&) {
     return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), cls.name);
   } catch (...) {
@@ -472,7 +477,11 @@ OpResult Repository::PutInstance(OleStringView ns, const InstanceData& inst, lon
     if (!n)
       return repo::Failure(WBEM_E_INVALID_NAMESPACE,
                            OLESTR("The namespace does not exist."), OleString(ns));
-    return impl_->PutInstanceLocked(n, inst, flags, ctx);
+    OpResult r;
+    if (impl_->journal && impl_->RefuseWrite(className, &r)) return r;
+    r = impl_->PutInstanceLocked(n, inst, flags, ctx);
+    if (impl_->journal) impl_->LogPutInstance(n, &r);
+    return r;
   } catch (const std::bad_alloc&) {
     return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), className);
   } catch (...) {
@@ -497,8 +506,10 @@ OpResult Repository::DeleteClass(OleStringView ns, OleStringView className) {
       return repo::Failure(WBEM_E_INVALID_OPERATION,
                            OLESTR("System classes cannot be deleted."), e->name);
     OpResult r;
+    if (impl_->journal && impl_->RefuseWrite(e->name, &r)) return r;
     r.path = e->name;
     impl_->DropClassTree(n, e);
+    if (impl_->journal) impl_->LogDeleteClass(n, r.path, &r);
     return r;
   } catch (const std::bad_alloc&) {
     return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), OleString(className));
@@ -516,8 +527,11 @@ OpResult Repository::DeleteInstance(OleStringView ns, OleStringView objectPath) 
     HRESULT hr = impl_->Locate(ns, objectPath, &n, &table, &it, &why);
     if (FAILED(hr)) return repo::Failure(hr, std::move(why), OleString(objectPath));
     OpResult r;
+    if (impl_->journal && impl_->RefuseWrite(objectPath, &r)) return r;
     repo::BuildKey(*it->entry, it->values.get(), nullptr, &r.path, nullptr);
+    const bool namespaceInstance = it->entry->facts.isNamespaceClass;
     impl_->EraseInstance(n, *table, it);
+    if (impl_->journal) impl_->LogDeleteInstance(n, namespaceInstance, &r);
     return r;
   } catch (const std::bad_alloc&) {
     return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), OleString(objectPath));

@@ -8,9 +8,11 @@
 // (Get*, Enum*) do not block each other; writers are serialised.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <shared_mutex>
+#include <string>
 #include <vector>
 
 #include "embedded/model.h"
@@ -26,6 +28,20 @@ struct OpResult {
   // On failure: the __ExtendedStatus fields the repository knows.
   OleString description;    // a sentence saying what is wrong
   OleString parameterInfo;  // the class/property/path at fault
+  // Durable repositories only (0 otherwise): the outcome may be reported once
+  // WaitDurable/AfterDurable(ticket) says every write up to it is on disk.
+  uint64_t ticket = 0;
+};
+
+// What a durable repository's file holds (tests, tools).
+struct DurableStats {
+  uint64_t fileBytes = 0;
+  uint64_t liveEstimate = 0;
+  uint64_t commits = 0;      // fsync'd commit frames since open
+  uint64_t records = 0;      // records logged since open
+  uint64_t compactions = 0;  // since open
+  uint64_t replayedRecords = 0;
+  uint64_t droppedTailBytes = 0;  // torn tail cut off at open
 };
 
 class Repository {
@@ -68,6 +84,28 @@ class Repository {
 
   // Number of stored instances across all namespaces (tests, benchmarks).
   size_t InstanceCount() const;
+
+  // ---- durable repositories (repository_storage.cc, storage.h) ----
+  // Thread: any. A repository replayed from the log file at `path` (UTF-8;
+  // created when absent) whose every later write is logged there. Errors
+  // (with *why naming the file): WBEM_E_ACCESS_DENIED (in use by another
+  // process or open repository), WBEM_E_INVALID_STREAM (not a repository
+  // file, or damaged before its end), WBEM_E_NOT_SUPPORTED (newer format),
+  // WBEM_E_FAILED (I/O).
+  static HRESULT Open(const std::string& path, std::unique_ptr<Repository>* out,
+                      OleString* why);
+  bool IsDurable() const noexcept;
+  // Thread: any. fn(S_OK) once every write up to `ticket` is on disk, or
+  // fn(error); from the commit thread or right here.
+  void AfterDurable(uint64_t ticket, std::function<void(HRESULT)> fn);
+  // Thread: any. Blocks until `ticket` is on disk.
+  HRESULT WaitDurable(uint64_t ticket);
+  // Thread: any. Flushes and releases the file; later writes fail with
+  // WBEM_E_SHUTTING_DOWN, reads keep working. S_OK for in-memory ones.
+  HRESULT Close();
+  // Thread: any. Rewrites the file from the live data now (waits for it).
+  HRESULT Compact();
+  DurableStats Stats() const;
 
  private:
   struct Impl;

@@ -28,6 +28,11 @@
 #include "embedded/repository.h"
 
 namespace wmiput::embedded {
+namespace storage {
+class Journal;
+class Encoder;
+class Decoder;
+}  // namespace storage
 namespace repo {
 
 struct ClassEntry;
@@ -213,6 +218,27 @@ struct Repository::Impl {
 
   // ---- classes (repository_classes.cc) ----
   OpResult PutClassLocked(repo::Namespace* ns, const ClassData& cls, long flags);
+
+  // ---- durability (repository_storage.cc; journal is null in memory) ----
+  // Set by PutInstanceLocked to the instance it stored.
+  repo::StoredInstance* lastPut = nullptr;
+  // Lock held exclusively. False (and *refused set) when the log takes no
+  // more writes (closed, or an I/O failure).
+  bool RefuseWrite(OleStringView parameter, OpResult* refused) const;
+  // Lock held exclusively, after the operation: log it when it succeeded and
+  // set r->ticket (a failure gets the last ticket, so it is reported in order).
+  void LogPutClass(repo::Namespace* ns, const ClassData& cls, long flags, OpResult* r);
+  void LogPutInstance(repo::Namespace* ns, OpResult* r);
+  void LogDeleteClass(repo::Namespace* ns, OleStringView className, OpResult* r);
+  void LogDeleteInstance(repo::Namespace* ns, bool namespaceInstance, OpResult* r);
+  // Replay of one record (lock held exclusively).
+  bool ApplyRecord(uint8_t type, storage::Decoder& d, OleString* why);
+  bool ApplyInstance(storage::Decoder& d, OleString* why);
+  // Every live namespace, class and instance as records (takes the lock shared).
+  bool Snapshot(const std::function<uint64_t()>& mark, storage::Encoder* out) const;
+  // Declared last so that it is destroyed first: closing it joins threads
+  // that read the rest.
+  std::unique_ptr<storage::Journal> journal;
 };
 
 }  // namespace wmiput::embedded

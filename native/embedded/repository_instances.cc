@@ -670,13 +670,14 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     existing->values = std::move(vals);
     existing->modified = bits;
     existing->extras = std::move(extras);
+    lastPut = existing;
   } else {
     StoredInstance s;
     s.entry = e;
     s.values = std::move(vals);
     s.modified = bits;
     s.extras = std::move(extras);
-    table.Insert(hash, std::move(s));
+    lastPut = table.Insert(hash, std::move(s));
     ++e->ownInstances;
     instanceCount.fetch_add(1, std::memory_order_relaxed);
   }

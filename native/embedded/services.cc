@@ -251,9 +251,44 @@ com::ComPtr<IWbemClassObject> Services::CancelStatus(HRESULT hr,
   return StatusObject(hr, operation ? operation : OLESTR(""), OLESTR(""), OLESTR(""));
 }
 
-// Thread: executor worker or the caller (sync forms).
+// Thread: executor worker, the caller (sync forms) or a durable
+// repository's commit thread.
 void Services::Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
                       OleStringView defaultParameter) noexcept {
+  if (r.ticket) {
+    // A durable repository: report once the write (and every one before it)
+    // is on disk; an asynchronous call is kept open meanwhile instead of
+    // holding this worker.
+    auto onDisk = [](const OpResult& res, HRESULT io) {
+      if (SUCCEEDED(io) || FAILED(res.hr)) return res;
+      OpResult bad = res;
+      bad.hr = io;
+      bad.path.clear();
+      bad.description = OLESTR("The change could not be written to the repository file.");
+      return bad;
+    };
+    if (d.Retain()) {
+      try {
+        com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
+        OleString param(defaultParameter);
+        OpResult copy = r;
+        copy.ticket = 0;
+        Delivery* held = &d;
+        repo_->AfterDurable(r.ticket, [this, keep, held, copy, operation, param, onDisk](HRESULT io) {
+          // Thread: the commit thread, or the worker when already on disk.
+          Report(*held, onDisk(copy, io), operation, param);
+          held->Unretain();
+        });
+        return;
+      } catch (...) {
+        d.Unretain();
+      }
+    }
+    OpResult copy = r;
+    copy.ticket = 0;
+    Report(d, onDisk(copy, repo_->WaitDurable(r.ticket)), operation, defaultParameter);
+    return;
+  }
   if (SUCCEEDED(r.hr)) {
     d.Complete(r.hr, r.path.empty() ? nullptr : &r.path, nullptr);
     return;
