@@ -163,6 +163,11 @@ export interface NativeOpenOptions {
   callMode?: 'async' | 'semisync';
 }
 
+export interface NativeRepositoryOptions {
+  /** A durable repository's file (absolute path). */
+  path?: string;
+}
+
 export interface NativeRepositoryControls {
   delivery?: 'pooled' | 'ordered' | 'chaos';
   latencyMicros?: number;
@@ -212,7 +217,14 @@ export interface Binding {
   drain(connection: NativeConnection, max: number): NativeDrainBatch;
   /** Cancels what is in flight and waits (bounded) until it has completed. */
   close(connection: NativeConnection): void;
-  createRepository(): NativeRepository;
+  /**
+   * A new embedded repository: in memory, or durable, backed by the file at
+   * `options.path` (created when absent). Throws an Error with an `hresult`
+   * property when the file cannot be opened (WBEM_E_ACCESS_DENIED: in use).
+   */
+  createRepository(options?: NativeRepositoryOptions): NativeRepository;
+  /** Flushes a durable repository and releases its file; returns the HRESULT (0 for in-memory ones). */
+  closeRepository(repository: NativeRepository): number;
   /** Test controls of an embedded repository (null = the process default). */
   controlRepository(repository: NativeRepository | null, controls: NativeRepositoryControls): void;
   counters(): NativeCounters;

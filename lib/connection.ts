@@ -15,7 +15,7 @@ import {
   type PutManyOptions,
   type PutManyResult,
 } from './put-many';
-import { Repository, repositoryHandle } from './repository';
+import { openDurableRepository, Repository, repositoryHandle } from './repository';
 import { isClassSchema, type ClassSchema, type InstanceOf, type ObjectOf } from './schema';
 import { WbemSink, sinkCalls } from './sink';
 import type { ClassDefinition, InstanceProperties, WbemObject } from './types';
@@ -25,8 +25,11 @@ export interface ConnectOptions {
   namespace?: string;
   /** `'auto'` (default): WMI on Windows, the embedded server elsewhere. */
   backend?: 'auto' | 'wmi' | 'embedded';
-  /** Embedded backend: the repository to use (default: the process-wide one). */
-  repository?: Repository;
+  /**
+   * Embedded backend: the repository to use (default: the process-wide one),
+   * or the path of a durable repository file (as createRepository({ path })).
+   */
+  repository?: Repository | string;
   /** WMI backend: remote machine, credentials, locale (`MS_409`), authority. */
   server?: string;
   user?: string;
@@ -150,12 +153,18 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
       throw invalid(`backend must be 'auto', 'wmi' or 'embedded' (got ${JSON.stringify(backendOption)})`);
     }
     const backend = backendOption === 'auto' ? (process.platform === 'win32' ? 'wmi' : 'embedded') : backendOption;
-    if (options.repository !== undefined && !(options.repository instanceof Repository)) {
-      throw invalid('repository must come from createRepository()');
+    if (
+      options.repository !== undefined &&
+      !(options.repository instanceof Repository) &&
+      typeof options.repository !== 'string'
+    ) {
+      throw invalid('repository must come from createRepository() or be a file path');
     }
     if (options.repository !== undefined && backend !== 'embedded') {
       throw invalid("a repository can only be used with backend 'embedded'");
     }
+    const repository =
+      typeof options.repository === 'string' ? openDurableRepository(options.repository) : options.repository;
     if (options.delivery !== undefined && options.delivery !== 'batched' && options.delivery !== 'perEvent') {
       throw invalid("delivery must be 'batched' or 'perEvent'");
     }
@@ -187,7 +196,7 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
         {
           backend,
           namespace,
-          ...(options.repository ? { repository: repositoryHandle(options.repository) } : {}),
+          ...(repository ? { repository: repositoryHandle(repository) } : {}),
           perEventDelivery: options.delivery === 'perEvent',
           ...(options.server !== undefined ? { server: options.server } : {}),
           ...(options.user !== undefined ? { user: options.user } : {}),
@@ -204,7 +213,7 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
             engine.close();
             reject(errorFrom(hresult, extra));
           } else {
-            resolve(new Connection(engine, namespace, backend, options.repository));
+            resolve(new Connection(engine, namespace, backend, repository));
           }
         },
       );

@@ -1,14 +1,23 @@
 // Embedded repositories: the process-wide default one (shared by every
-// connection and worker of the process, as WMI is per machine) and isolated
-// ones from createRepository(). Also the test controls: delivery order,
-// latency and fault injection.
+// connection and worker of the process, as WMI is per machine), isolated
+// in-memory ones from createRepository() and durable ones from
+// createRepository({ path }) (docs/repository-format.md). Also the test
+// controls: delivery order, latency and fault injection.
+import * as nodePath from 'node:path';
 import type { NativeRepository, NativeRepositoryControls } from '../binding';
 import { binding } from './binding';
 import { WbemError } from './errors';
 import { statusCodes, type WbemStatusName } from './generated/status';
 
 export interface RepositoryOptions {
-  /** A file path for a durable repository (not available yet). */
+  /**
+   * A durable repository backed by this file (created when absent; relative
+   * paths resolve against the current directory). Namespaces, classes and
+   * instances are kept there: a write whose success was delivered is on disk.
+   * One process owns a file at a time: another opener gets
+   * WBEM_E_ACCESS_DENIED. Within one process, opening the same path again
+   * returns the same Repository until it is closed.
+   */
   path?: string;
 }
 
@@ -26,11 +35,45 @@ function invalid(message: string): WbemError {
 }
 
 const handles = new WeakMap<Repository, NativeRepository | null>();
+// Durable repositories open in this process, by absolute path.
+const durable = new Map<string, Repository>();
 
 export class Repository {
+  readonly #path: string | undefined;
+  #closed = false;
+
   /** @internal Use createRepository() or defaultRepository(). */
-  constructor(handle: NativeRepository | null) {
+  constructor(handle: NativeRepository | null, path?: string) {
     handles.set(this, handle);
+    this.#path = path;
+  }
+
+  /** The file of a durable repository (absolute); undefined for in-memory ones. */
+  get path(): string | undefined {
+    return this.#path;
+  }
+
+  /** True once close() was called on a durable repository. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Durable repositories: writes what is pending, releases the file (and its
+   * lock) and forgets the repository: later writes through it fail with
+   * WBEM_E_SHUTTING_DOWN, reads keep answering from memory, and
+   * createRepository({ path }) opens the file afresh. Idempotent; nothing to do
+   * for in-memory repositories.
+   */
+  close(): void {
+    const handle = handles.get(this);
+    if (!handle || this.#path === undefined || this.#closed) return;
+    this.#closed = true;
+    if (durable.get(this.#path) === this) durable.delete(this.#path);
+    const hresult = binding.closeRepository(handle);
+    if (hresult !== 0) {
+      throw new WbemError(hresult, { message: `closing the repository file '${this.#path}' failed` });
+    }
   }
 
   #control(controls: NativeRepositoryControls): void {
@@ -79,13 +122,36 @@ export function defaultRepository(): Repository {
   return (defaultRepo ??= new Repository(null));
 }
 
-/** A new, isolated, in-memory embedded repository. Synchronous. */
+/**
+ * A new, isolated embedded repository: in memory, or durable at
+ * `options.path` (the same Repository again for a path this process already
+ * has open). Synchronous; opening a durable one replays its file.
+ */
 export function createRepository(options: RepositoryOptions = {}): Repository {
   if (typeof options !== 'object' || options === null) throw invalid('options must be an object');
-  if (options.path !== undefined) {
-    throw WbemError.fromStatus('WBEM_E_NOT_SUPPORTED', {
-      message: 'durable (file-backed) repositories are not available in this version',
-    });
-  }
+  if (options.path !== undefined) return openDurableRepository(options.path);
   return new Repository(binding.createRepository());
+}
+
+/** @internal createRepository({ path }) and connect({ repository: path }). */
+export function openDurableRepository(path: unknown): Repository {
+  if (typeof path !== 'string' || path.length === 0 || path.includes('\0')) {
+    throw invalid('path must be a non-empty string');
+  }
+  const absolute = nodePath.resolve(path);
+  const open = durable.get(absolute);
+  if (open) return open;
+  let handle: NativeRepository;
+  try {
+    handle = binding.createRepository({ path: absolute });
+  } catch (e) {
+    const hresult = (e as { hresult?: unknown } | null)?.hresult;
+    if (typeof hresult === 'number') {
+      throw new WbemError(hresult, { message: (e as Error).message, parameterInfo: absolute });
+    }
+    throw e;
+  }
+  const repo = new Repository(handle, absolute);
+  durable.set(absolute, repo);
+  return repo;
 }

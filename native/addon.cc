@@ -21,6 +21,7 @@ class Addon : public Napi::Addon<Addon> {
         Function(env, "drain", &DrainCompletions),
         Function(env, "close", &CloseConnection),
         Function(env, "createRepository", &CreateRepository),
+        Function(env, "closeRepository", &CloseRepository),
         Function(env, "controlRepository", &ControlRepository),
         Function(env, "counters", &Counters),
         Function(env, "statusTable", &StatusTable),

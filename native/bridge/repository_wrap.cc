@@ -23,9 +23,35 @@ embedded::RepositoryPtr RepositoryFromHandle(Napi::Env env, Napi::Value value) {
 }
 
 Napi::Value CreateRepository(const Napi::CallbackInfo& info) {
-  auto* holder = new RepositoryHolder{embedded::NewRepository()};
+  Napi::Env env = info.Env();
+  embedded::RepositoryPtr repo;
+  if (info.Length() > 0 && !info[0].IsUndefined() && !info[0].IsNull()) {
+    if (!info[0].IsObject()) throw Napi::TypeError::New(env, "createRepository(options) expects an object");
+    Napi::Value path = info[0].As<Napi::Object>().Get("path");
+    if (!path.IsUndefined()) {
+      if (!path.IsString()) throw Napi::TypeError::New(env, "path must be a string");
+      std::string why;
+      const HRESULT hr = embedded::OpenRepository(path.As<Napi::String>().Utf8Value(), &repo, &why);
+      if (FAILED(hr)) {
+        // lib/repository.ts turns this into a WbemError of that HRESULT.
+        Napi::Error error = Napi::Error::New(env, why);
+        error.Value().Set("hresult", Napi::Number::New(env, static_cast<uint32_t>(hr)));
+        throw error;
+      }
+    }
+  }
+  if (!repo) repo = embedded::NewRepository();
+  auto* holder = new RepositoryHolder{std::move(repo)};
   return Napi::External<RepositoryHolder>::New(
       info.Env(), holder, [](Napi::Env, RepositoryHolder* h) { delete h; });
+}
+
+Napi::Value CloseRepository(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  embedded::RepositoryPtr repo = info.Length() > 0 ? RepositoryFromHandle(env, info[0]) : nullptr;
+  if (!repo) throw Napi::TypeError::New(env, "closeRepository(repository) expects a repository handle");
+  const HRESULT hr = embedded::CloseRepository(*repo);
+  return Napi::Number::New(env, static_cast<uint32_t>(hr));
 }
 
 Napi::Value ControlRepository(const Napi::CallbackInfo& info) {

@@ -9,7 +9,12 @@
 namespace wmiput::bridge {
 
 // Thread: JS (all of them).
+// createRepository(options?): in memory, or durable at options.path (throws an
+// Error with an `hresult` property when the file cannot be opened).
 Napi::Value CreateRepository(const Napi::CallbackInfo& info);
+// closeRepository(handle): flushes and releases a durable repository's file;
+// returns the HRESULT (S_OK for in-memory repositories).
+Napi::Value CloseRepository(const Napi::CallbackInfo& info);
 Napi::Value ControlRepository(const Napi::CallbackInfo& info);
 Napi::Value Counters(const Napi::CallbackInfo& info);
 Napi::Value StatusTable(const Napi::CallbackInfo& info);
