@@ -384,7 +384,8 @@ describe('options, flags and arguments: WBEM_E_INVALID_PARAMETER before anything
     throwsWith(() => repo.setDelivery('pooled', -1), invalid);
     throwsWith(() => repo.injectFault({ code: 'NOPE' as never }), invalid);
     throwsWith(() => repo.injectFault({ code: 'WBEM_E_FAILED', when: 'later' as never }), invalid);
-    throwsWith(() => createRepository({ path: '/tmp/x' }), { code: 'WBEM_E_NOT_SUPPORTED' });
+    throwsWith(() => createRepository({ path: 42 as never }), invalid);
+    throwsWith(() => createRepository({ path: '' }), invalid);
     await assertUnchanged();
   });
 });
