@@ -13,7 +13,7 @@
 //     V8 do not free everything at exit; the addon's own leaks are caught by
 //     the live counters that every test file checks, test/leak-check.ts); the
 //     native test binary, which is fully instrumented, runs with LSan on
-//     (through a small wrapper, scripts/sanitizers/native-tests.sh) and the
+//     (through a small wrapper, scripts/sanitizers/native-tests.js) and the
 //     suppressions in scripts/sanitizers/lsan.supp.
 //   - thread: TSan, with scripts/sanitizers/tsan.supp for races inside node
 //     itself only.
@@ -106,7 +106,7 @@ function runtimeLibrary(name) {
 const env = { ...process.env };
 delete env.NODE_OPTIONS;
 env.WMI_PUT_ADDON_PATH = addon;
-env.WMI_PUT_NATIVE_TESTS_BIN = path.join(sanDir, 'native-tests.sh');
+env.WMI_PUT_NATIVE_TESTS_BIN = path.join(sanDir, 'native-tests.js');
 env.WMI_PUT_SANITIZER_NATIVE_TESTS = nativeTests;
 if (kind === 'address') {
   env.LD_PRELOAD = runtimeLibrary('libasan.so');
@@ -119,7 +119,7 @@ if (kind === 'address') {
     'print_summary=1',
   ].join(':');
   env.UBSAN_OPTIONS = 'halt_on_error=1:print_stacktrace=1:print_summary=1';
-  // Used by native-tests.sh: the native binary is fully instrumented, so leaks count there.
+  // Used by native-tests.js: the native binary is fully instrumented, so leaks count there.
   env.WMI_PUT_NATIVE_ASAN_OPTIONS = [
     'detect_leaks=1',
     'halt_on_error=1',
