@@ -29,8 +29,9 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // that read in one process what another wrote are todo.
 const durable = ((): boolean => {
   try {
-    const r = createRepository({ path: path.join(tmp, 'probe.wmirepo') }) as unknown;
-    if (r instanceof Promise) r.catch(() => undefined);
+    // Closed at once: the file's lock would keep the repository alive (and the leak check fails).
+    const r = createRepository({ path: path.join(tmp, 'probe.wmirepo') }) as unknown as { close?: () => void };
+    r.close?.();
     return true;
   } catch (e) {
     if (isWbemError(e, 'WBEM_E_NOT_SUPPORTED')) return false;
@@ -407,6 +408,9 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
 
   it('delete <path>: exit 0, then 1 for an object that does not exist', () => {
     const repo = freshRepo();
+    const missing = cli(['delete', 'Cli_Item.Name="x"'], { repo });
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /^wmi-put delete: WBEM_E_INVALID_CLASS \(0x80041010\): /);
     assert.deepEqual(plain(cli(['delete', '__NAMESPACE.Name="default"', '-n', 'root'], { repo })), {
       status: 0,
       stdout: 'deleted __NAMESPACE.Name="default"\n',
@@ -414,9 +418,15 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
     });
     const j = cli(['delete', '__NAMESPACE.Name="cimv2"', '-n', 'root', '--json'], { repo });
     assert.deepEqual(JSON.parse(j.stdout), { deleted: '__NAMESPACE.Name="cimv2"', class: false });
-    const missing = cli(['delete', 'Cli_Item.Name="x"'], { repo });
-    assert.equal(missing.status, 1);
-    assert.match(missing.stderr, /^wmi-put delete: WBEM_E_INVALID_CLASS \(0x80041010\): /);
+    // Deleted for good only when the repository file keeps it (each command
+    // starts from a fresh in-memory repository otherwise).
+    const again = cli(['delete', '__NAMESPACE.Name="cimv2"', '-n', 'root'], { repo });
+    if (durable) {
+      assert.equal(again.status, 1);
+      assert.match(again.stderr, /^wmi-put delete: WBEM_E_NOT_FOUND \(0x80041002\): /);
+    } else {
+      assert.deepEqual([again.status, again.stderr], [0, '']);
+    }
   });
 });
 
@@ -432,7 +442,7 @@ describe('CLI: mof', () => {
     }
     const dry = cli(['mof', '--dry-run', 'small.mof'], { repo });
     assert.deepEqual(plain(dry), { status: 0, stdout: 'checked 1 file(s): 1 classes, 1 instances (dry run, nothing written)\n', stderr: '' });
-    const j = JSON.parse(cli(['mof', 'small.mof', '--json'], { repo }).stdout) as Record<string, unknown>;
+    const j = JSON.parse(cli(['mof', 'small.mof', '--json'], { repo: freshRepo() }).stdout) as Record<string, unknown>;
     assert.deepEqual(j.classes, { created: 1, updated: 0, failed: 0 });
     assert.deepEqual(j.instances, { created: 1, updated: 0, failed: 0, valueOnly: 0 });
     assert.deepEqual(j.errors, []);
