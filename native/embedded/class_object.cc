@@ -66,7 +66,10 @@ HRESULT MapException() noexcept {
 }
 
 // Thread: any.
-bool IsIntervalProperty(const Property& p) {
+// `target`: the type the value is converted to (only datetimes can be
+// intervals, so the qualifier scan is skipped for every other type).
+bool IsIntervalProperty(const Property& p, CIMTYPE target) {
+  if ((target & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY)) != CIM_DATETIME) return false;
   const Qualifier* q = FindQualifier(p.qualifiers, OLESTR("SubType"));
   if (!q || q->value.vt() != VT_BSTR) return false;
   BSTR b = q->value.get()->bstrVal;
@@ -363,7 +366,7 @@ HRESULT ClassObject::PutClassProperty(OleStringView name, const VARIANT* value, 
       target = type;
     }
     com::Variant stored;
-    HRESULT hr = CoerceForPut(target, in, &stored, IsIntervalProperty(p));
+    HRESULT hr = CoerceForPut(target, in, &stored, IsIntervalProperty(p, target));
     if (FAILED(hr)) return hr;
     Property& w = MutableClass().properties[static_cast<size_t>(idx)];
     if (target != w.type) {
@@ -408,14 +411,13 @@ HRESULT ClassObject::PutInstanceProperty(OleStringView name, const VARIANT* valu
   const size_t i = static_cast<size_t>(idx);
   const Property& p = c.properties[i];
   if (type != 0 && type != p.type) return WBEM_E_TYPE_MISMATCH;
-  com::Variant stored;
   if (value) {
-    HRESULT hr = CoerceForPut(p.type, *value, &stored, IsIntervalProperty(p));
+    // Straight into the slot: CoerceForPut leaves it untouched on failure.
+    HRESULT hr = CoerceForPut(p.type, *value, &inst_.values[i], IsIntervalProperty(p, p.type));
     if (FAILED(hr)) return hr;
   } else {
-    stored = com::Variant::Null();
+    inst_.values[i] = com::Variant::Null();
   }
-  inst_.values[i] = std::move(stored);
   inst_.modified[i] = true;
   return S_OK;
 }

@@ -57,7 +57,8 @@ bool IsNullValue(const VARIANT* v) noexcept;
 //    elements are converted one by one (an empty one fits any array type).
 //    A scalar into an array property or an array into a scalar one fails.
 //  - VT_BYREF and multi-dimensional arrays are rejected.
-// WBEM_E_INVALID_PROPERTY_TYPE when `type` itself is invalid.
+// WBEM_E_INVALID_PROPERTY_TYPE when `type` itself is invalid. On failure
+// *out is left as it was (callers may convert straight into a stored slot).
 HRESULT CoerceForPut(CIMTYPE type, const VARIANT& in, com::Variant* out,
                      bool interval = false) noexcept;
 
