@@ -1,6 +1,7 @@
 // Crash test of durable repositories (issue #9 item 2): a child process
-// writes continuously to a repository file, printing every write whose
-// success was delivered; it is killed with SIGKILL at random moments, at
+// writes continuously to a repository file, logging every write whose
+// success was delivered (to a file, one write(2) per line: see
+// fixtures/durable-writer.mjs); it is killed with SIGKILL at random moments, at
 // least 20 times. After each kill the repository reopens and must hold every
 // acknowledged put (and none of the acknowledged deletes), and be consistent:
 // every instance reads back with all its values, enumeration agrees with
@@ -32,7 +33,9 @@ interface RunResult {
 // Runs the writer until a random moment, then SIGKILLs it.
 function runAndKill(file: string, firstId: number, killAfterMs: number, afterReady: boolean): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, file, String(firstId)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const logFile = `${file}.${firstId}.log`;
+    fs.writeFileSync(logFile, '');
+    const child = spawn(process.execPath, [writer, file, String(firstId), logFile], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let ready = false;
@@ -59,7 +62,9 @@ function runAndKill(file: string, firstId: number, killAfterMs: number, afterRea
         return;
       }
       // Only complete lines count: a line cut by the kill was never acknowledged.
-      const lines = out.slice(0, out.lastIndexOf('\n') + 1).split('\n');
+      const log = fs.readFileSync(logFile, 'utf8');
+      fs.rmSync(logFile);
+      const lines = log.slice(0, log.lastIndexOf('\n') + 1).split('\n');
       const puts: number[] = [];
       const deletes: number[] = [];
       const deleting: number[] = [];
