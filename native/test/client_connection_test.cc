@@ -82,8 +82,8 @@ PropertySpec P(const char* name, CIMTYPE type, bool key = false) {
 
 std::shared_ptr<ClassSpec> AppClass() {
   auto s = std::make_shared<ClassSpec>();
-  s->name = u"Contoso_App";
-  s->qualifiers.push_back({u"Description", Str(u"apps"), 0, false});
+  s->name = OLESTR("Contoso_App");
+  s->qualifiers.push_back({OLESTR("Description"), Str(OLESTR("apps")), 0, false});
   s->properties.push_back(P("Name", CIM_STRING, true));
   s->properties.push_back(P("Size", CIM_UINT64));
   s->properties.push_back(P("Seen", CIM_DATETIME));
@@ -94,23 +94,23 @@ std::shared_ptr<ClassSpec> AppClass() {
   s->properties.push_back(P("Ratio", CIM_REAL32));
   s->properties.push_back(P("Flag", CIM_BOOLEAN));
   PropertySpec span = P("Span", CIM_DATETIME);
-  span.qualifiers.push_back({u"SubType", Str(u"interval"), 0, false});
+  span.qualifiers.push_back({OLESTR("SubType"), Str(OLESTR("interval")), 0, false});
   s->properties.push_back(span);
   PropertySpec ref = P("Parent", CIM_REFERENCE);
-  ref.refClass = u"Contoso_App";
+  ref.refClass = OLESTR("Contoso_App");
   s->properties.push_back(ref);
   PropertySpec level = P("Level", CIM_UINT32);
   level.hasDefault = true;
   level.defaultValue = Num(7);
   s->properties.push_back(level);
   MethodSpec m;
-  m.name = u"Restart";
+  m.name = OLESTR("Restart");
   m.returnType = CIM_UINT32;
   ParameterSpec force;
-  force.name = u"Force";
+  force.name = OLESTR("Force");
   force.type = CIM_BOOLEAN;
   ParameterSpec reason;
-  reason.name = u"Reason";
+  reason.name = OLESTR("Reason");
   reason.type = CIM_STRING;
   reason.in = true;
   reason.out = true;
@@ -127,7 +127,7 @@ OpRequest Req(uint32_t id, OpKind kind) {
 }
 
 OpRequest PutInstance(uint32_t id, NamedValues props, long flags = 0,
-                      const OleString& cls = u"Contoso_App") {
+                      const OleString& cls = OLESTR("Contoso_App")) {
   OpRequest r = Req(id, OpKind::kPutInstance);
   r.className = cls;
   r.properties = std::move(props);
@@ -137,7 +137,7 @@ OpRequest PutInstance(uint32_t id, NamedValues props, long flags = 0,
 
 class Harness {
  public:
-  explicit Harness(embedded::RepositoryPtr repo, OleString ns = u"root\\cimv2",
+  explicit Harness(embedded::RepositoryPtr repo, OleString ns = OLESTR("root\\cimv2"),
                    bool perEvent = false) {
     ConnectOptions o;
     o.backend = Backend::kEmbedded;
@@ -220,10 +220,10 @@ WP_TEST("client_connection: open reports the namespace check as completion 0") {
   {
     Harness ok(repo);
     CHECK_HR(ok.Wait(0).hr, S_OK);
-    Harness bad(repo, u"root\\nope");
+    Harness bad(repo, OLESTR("root\\nope"));
     CHECK_HR(bad.Wait(0).hr, WBEM_E_INVALID_NAMESPACE);
     // Operations on a connection that failed to open complete with that failure.
-    const Completion& c = bad.Run(PutInstance(1, {{u"Name", Str(u"x")}}));
+    const Completion& c = bad.Run(PutInstance(1, {{OLESTR("Name"), Str(OLESTR("x"))}}));
     CHECK_HR(c.hr, WBEM_E_INVALID_NAMESPACE);
     CHECK(ok.rings.load() >= 1);
   }
@@ -240,9 +240,9 @@ WP_TEST("client_connection: putClass then 1000 putInstance through Submit, exact
     for (uint32_t base = 0; base < kN; base += 100) {
       std::vector<OpRequest> batch;
       for (uint32_t i = base; i < base + 100; ++i)
-        batch.push_back(PutInstance(100 + i, {{u"Name", Str(W("x" + std::to_string(i)))},
-                                              {u"Size", Big(false, uint64_t{1} << 60)},
-                                              {u"Count", Num(i)}}));
+        batch.push_back(PutInstance(100 + i, {{OLESTR("Name"), Str(W("x" + std::to_string(i)))},
+                                              {OLESTR("Size"), Big(false, uint64_t{1} << 60)},
+                                              {OLESTR("Count"), Num(i)}}));
       h.conn->Submit(std::move(batch));
     }
     h.Until([&] { return h.done.size() >= kN + 2; });
@@ -264,19 +264,19 @@ WP_TEST("client_connection: create-only duplicate carries __ExtendedStatus") {
   {
     Harness h(repo);
     PutAppClass(h, 1);
-    CHECK_HR(h.Run(PutInstance(2, {{u"Name", Str(u"x")}}, WBEM_FLAG_CREATE_ONLY)).hr, S_OK);
-    const Completion& c = h.Run(PutInstance(3, {{u"Name", Str(u"x")}}, WBEM_FLAG_CREATE_ONLY));
+    CHECK_HR(h.Run(PutInstance(2, {{OLESTR("Name"), Str(OLESTR("x"))}}, WBEM_FLAG_CREATE_ONLY)).hr, S_OK);
+    const Completion& c = h.Run(PutInstance(3, {{OLESTR("Name"), Str(OLESTR("x"))}}, WBEM_FLAG_CREATE_ONLY));
     CHECK_HR(c.hr, WBEM_E_ALREADY_EXISTS);
     CHECK(c.extended.present);
     CHECK_EQ(c.extended.statusCode, static_cast<uint32_t>(WBEM_E_ALREADY_EXISTS));
-    CHECK(c.extended.providerName == OleString(u"Windows Management"));
+    CHECK(c.extended.providerName == OleString(OLESTR("Windows Management")));
     CHECK(!c.extended.operation.empty());
     // update-only of a missing instance.
-    const Completion& u = h.Run(PutInstance(4, {{u"Name", Str(u"y")}}, WBEM_FLAG_UPDATE_ONLY));
+    const Completion& u = h.Run(PutInstance(4, {{OLESTR("Name"), Str(OLESTR("y"))}}, WBEM_FLAG_UPDATE_ONLY));
     CHECK_HR(u.hr, WBEM_E_NOT_FOUND);
     // Invalid flag combination: the call itself fails, completed at once without a sink.
     const Completion& f = h.Run(
-        PutInstance(5, {{u"Name", Str(u"z")}}, WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_UPDATE_ONLY));
+        PutInstance(5, {{OLESTR("Name"), Str(OLESTR("z"))}}, WBEM_FLAG_CREATE_ONLY | WBEM_FLAG_UPDATE_ONLY));
     CHECK_HR(f.hr, WBEM_E_INVALID_PARAMETER);
     CHECK(!f.extended.present);
   }
@@ -289,21 +289,21 @@ WP_TEST("client_connection: conversion errors name the property and write nothin
     Harness h(repo);
     PutAppClass(h, 1);
     const Completion& c =
-        h.Run(PutInstance(2, {{u"Name", Str(u"bad")}, {u"Size", Num(-1)}}));
+        h.Run(PutInstance(2, {{OLESTR("Name"), Str(OLESTR("bad"))}, {OLESTR("Size"), Num(-1)}}));
     CHECK_HR(c.hr, WBEM_E_TYPE_MISMATCH);
-    CHECK(c.property == OleString(u"Size"));
+    CHECK(c.property == OleString(OLESTR("Size")));
     CHECK(!c.message.empty());
-    const Completion& n = h.Run(PutInstance(3, {{u"Name", Str(u"bad")}, {u"Nope", Num(1)}}));
+    const Completion& n = h.Run(PutInstance(3, {{OLESTR("Name"), Str(OLESTR("bad"))}, {OLESTR("Nope"), Num(1)}}));
     CHECK_HR(n.hr, WBEM_E_NOT_FOUND);
-    CHECK(n.property == OleString(u"Nope"));
-    const Completion& t = h.Run(PutInstance(4, {{u"Name", Str(u"bad")}, {u"count", Num(-5)}}));
+    CHECK(n.property == OleString(OLESTR("Nope")));
+    const Completion& t = h.Run(PutInstance(4, {{OLESTR("Name"), Str(OLESTR("bad"))}, {OLESTR("count"), Num(-5)}}));
     CHECK_HR(t.hr, WBEM_E_TYPE_MISMATCH);
-    CHECK(t.property == OleString(u"Count"));  // the declared spelling
+    CHECK(t.property == OleString(OLESTR("Count")));  // the declared spelling
     OpRequest g = Req(5, OpKind::kGetObject);
-    g.path = u"Contoso_App.Name=\"bad\"";
+    g.path = OLESTR("Contoso_App.Name=\"bad\"");
     CHECK_HR(h.Run(std::move(g)).hr, WBEM_E_NOT_FOUND);
     // Unknown class.
-    const Completion& k = h.Run(PutInstance(6, {{u"Name", Str(u"x")}}, 0, u"No_Such"));
+    const Completion& k = h.Run(PutInstance(6, {{OLESTR("Name"), Str(OLESTR("x"))}}, 0, OLESTR("No_Such")));
     CHECK_HR(k.hr, WBEM_E_NOT_FOUND);
   }
   ExpectQuiet();
@@ -314,20 +314,20 @@ WP_TEST("client_connection: getObject returns every value exactly") {
   {
     Harness h(repo);
     PutAppClass(h, 1);
-    const OleString seen = u"20240131235959.123456+060";
-    const OleString span = u"00000001020304.000005:000";
+    const OleString seen = OLESTR("20240131235959.123456+060");
+    const OleString span = OLESTR("00000001020304.000005:000");
     const Completion& p = h.Run(PutInstance(
-        2, {{u"Name", Str(u"x")},
-            {u"Size", Big(false, UINT64_MAX)},
-            {u"Seen", Str(seen, Kind::kDateTime)},
-            {u"Tags", Arr({Str(u"a"), Str(u"b")})},
-            {u"Count", Num(4294967295.0)},
-            {u"Small", Num(-128)},
-            {u"Letter", Str(u"Z")},
-            {u"Ratio", Num(0.5)},
-            {u"Flag", Bool(true)},
-            {u"Span", Str(span, Kind::kInterval)},
-            {u"Parent", Str(u"Contoso_App.Name=\"root\"")}}));
+        2, {{OLESTR("Name"), Str(OLESTR("x"))},
+            {OLESTR("Size"), Big(false, UINT64_MAX)},
+            {OLESTR("Seen"), Str(seen, Kind::kDateTime)},
+            {OLESTR("Tags"), Arr({Str(OLESTR("a")), Str(OLESTR("b"))})},
+            {OLESTR("Count"), Num(4294967295.0)},
+            {OLESTR("Small"), Num(-128)},
+            {OLESTR("Letter"), Str(OLESTR("Z"))},
+            {OLESTR("Ratio"), Num(0.5)},
+            {OLESTR("Flag"), Bool(true)},
+            {OLESTR("Span"), Str(span, Kind::kInterval)},
+            {OLESTR("Parent"), Str(OLESTR("Contoso_App.Name=\"root\""))}}));
     CHECK_HR(p.hr, S_OK);
     OpRequest g = Req(3, OpKind::kGetObject);
     g.path = p.strParam;
@@ -337,25 +337,25 @@ WP_TEST("client_connection: getObject returns every value exactly") {
     const ObjectRecord& r = c.objects[0];
     CHECK(!r.isClass);
     const NamedValues& v = r.properties;
-    CHECK(Prop(v, u"Size")->kind == Kind::kBigInt);
-    CHECK_EQ(Prop(v, u"Size")->magnitude, UINT64_MAX);
-    CHECK(Prop(v, u"Seen")->kind == Kind::kDateTime && Prop(v, u"Seen")->text == seen);
-    CHECK(Prop(v, u"Span")->kind == Kind::kInterval && Prop(v, u"Span")->text == span);
-    CHECK_EQ(Prop(v, u"Tags")->items.size(), size_t{2});
-    CHECK_EQ(Prop(v, u"Count")->number, 4294967295.0);
-    CHECK_EQ(Prop(v, u"Small")->number, -128.0);
-    CHECK(Prop(v, u"Letter")->text == OleString(u"Z"));
-    CHECK_EQ(Prop(v, u"Ratio")->number, 0.5);
-    CHECK(Prop(v, u"Flag")->boolean);
-    CHECK(Prop(v, u"Parent")->text == OleString(u"Contoso_App.Name=\"root\""));
-    CHECK_EQ(Prop(v, u"Level")->number, 7.0);  // class default
-    CHECK(Prop(v, u"__CLASS")->text == OleString(u"Contoso_App"));
-    CHECK(Prop(v, u"__RELPATH")->text == OleString(u"Contoso_App.Name=\"x\""));
-    CHECK_EQ(Prop(v, u"__GENUS")->number, 2.0);
-    CHECK(Prop(v, u"__PATH") != nullptr);
-    CHECK(Prop(v, u"__NAMESPACE")->text == OleString(u"root\\cimv2"));
+    CHECK(Prop(v, OLESTR("Size"))->kind == Kind::kBigInt);
+    CHECK_EQ(Prop(v, OLESTR("Size"))->magnitude, UINT64_MAX);
+    CHECK(Prop(v, OLESTR("Seen"))->kind == Kind::kDateTime && Prop(v, OLESTR("Seen"))->text == seen);
+    CHECK(Prop(v, OLESTR("Span"))->kind == Kind::kInterval && Prop(v, OLESTR("Span"))->text == span);
+    CHECK_EQ(Prop(v, OLESTR("Tags"))->items.size(), size_t{2});
+    CHECK_EQ(Prop(v, OLESTR("Count"))->number, 4294967295.0);
+    CHECK_EQ(Prop(v, OLESTR("Small"))->number, -128.0);
+    CHECK(Prop(v, OLESTR("Letter"))->text == OleString(OLESTR("Z")));
+    CHECK_EQ(Prop(v, OLESTR("Ratio"))->number, 0.5);
+    CHECK(Prop(v, OLESTR("Flag"))->boolean);
+    CHECK(Prop(v, OLESTR("Parent"))->text == OleString(OLESTR("Contoso_App.Name=\"root\"")));
+    CHECK_EQ(Prop(v, OLESTR("Level"))->number, 7.0);  // class default
+    CHECK(Prop(v, OLESTR("__CLASS"))->text == OleString(OLESTR("Contoso_App")));
+    CHECK(Prop(v, OLESTR("__RELPATH"))->text == OleString(OLESTR("Contoso_App.Name=\"x\"")));
+    CHECK_EQ(Prop(v, OLESTR("__GENUS"))->number, 2.0);
+    CHECK(Prop(v, OLESTR("__PATH")) != nullptr);
+    CHECK(Prop(v, OLESTR("__NAMESPACE"))->text == OleString(OLESTR("root\\cimv2")));
     // Non-system properties come first, in class order.
-    CHECK(v[0].first == OleString(u"Name"));
+    CHECK(v[0].first == OleString(OLESTR("Name")));
   }
   ExpectQuiet();
 }
@@ -366,7 +366,7 @@ WP_TEST("client_connection: getClass returns own parts and round-trips through p
     Harness h(repo);
     PutAppClass(h, 1);
     OpRequest g = Req(2, OpKind::kGetClass);
-    g.className = u"Contoso_App";
+    g.className = OLESTR("Contoso_App");
     const Completion& c = h.Run(std::move(g));
     CHECK_HR(c.hr, S_OK);
     CHECK_EQ(c.objects.size(), size_t{1});
@@ -386,15 +386,15 @@ WP_TEST("client_connection: getClass returns own parts and round-trips through p
     }
     CHECK_EQ(spec->properties.back().defaultValue.number, 7.0);
     CHECK_EQ(spec->qualifiers.size(), size_t{1});
-    CHECK(spec->qualifiers[0].name == OleString(u"Description"));
+    CHECK(spec->qualifiers[0].name == OleString(OLESTR("Description")));
     CHECK_EQ(spec->methods.size(), size_t{1});
     const MethodSpec& m = spec->methods[0];
-    CHECK(m.name == OleString(u"Restart"));
+    CHECK(m.name == OleString(OLESTR("Restart")));
     CHECK_EQ(m.returnType, CIMTYPE{CIM_UINT32});
     CHECK_EQ(m.parameters.size(), size_t{2});
-    CHECK(m.parameters[0].name == OleString(u"Force") && m.parameters[0].in &&
+    CHECK(m.parameters[0].name == OleString(OLESTR("Force")) && m.parameters[0].in &&
           !m.parameters[0].out);
-    CHECK(m.parameters[1].name == OleString(u"Reason") && m.parameters[1].in &&
+    CHECK(m.parameters[1].name == OleString(OLESTR("Reason")) && m.parameters[1].in &&
           m.parameters[1].out);
     // Put back unchanged: nothing differs, so even update-only succeeds.
     OpRequest put = Req(3, OpKind::kPutClass);
@@ -403,20 +403,20 @@ WP_TEST("client_connection: getClass returns own parts and round-trips through p
     CHECK_HR(h.Run(std::move(put)).hr, S_OK);
     // A derived class lists only what it declares.
     auto child = std::make_shared<ClassSpec>();
-    child->name = u"Contoso_Child";
-    child->superclass = u"Contoso_App";
+    child->name = OLESTR("Contoso_Child");
+    child->superclass = OLESTR("Contoso_App");
     child->properties.push_back(P("Extra", CIM_SINT32));
     OpRequest pc = Req(4, OpKind::kPutClass);
     pc.classSpec = child;
     CHECK_HR(h.Run(std::move(pc)).hr, S_OK);
     OpRequest gc = Req(5, OpKind::kGetClass);
-    gc.className = u"Contoso_Child";
+    gc.className = OLESTR("Contoso_Child");
     const Completion& cc = h.Run(std::move(gc));
     CHECK_HR(cc.hr, S_OK);
     const ClassSpec& cs = *cc.objects[0].classSpec;
-    CHECK(cs.superclass == OleString(u"Contoso_App"));
+    CHECK(cs.superclass == OleString(OLESTR("Contoso_App")));
     CHECK_EQ(cs.properties.size(), size_t{1});
-    CHECK(cs.properties[0].name == OleString(u"Extra"));
+    CHECK(cs.properties[0].name == OleString(OLESTR("Extra")));
     CHECK(cs.methods.empty());
   }
   ExpectQuiet();
@@ -429,11 +429,11 @@ WP_TEST("client_connection: enumeration batches arrive before the final completi
     PutAppClass(h, 1);
     std::vector<OpRequest> batch;
     for (uint32_t i = 0; i < 50; ++i)
-      batch.push_back(PutInstance(10 + i, {{u"Name", Str(W("e" + std::to_string(i)))}}));
+      batch.push_back(PutInstance(10 + i, {{OLESTR("Name"), Str(W("e" + std::to_string(i)))}}));
     h.conn->Submit(std::move(batch));
     h.Until([&] { return h.done.size() >= 52; });
     OpRequest e = Req(100, OpKind::kEnumInstances);
-    e.className = u"Contoso_App";
+    e.className = OLESTR("Contoso_App");
     const Completion& c = h.Run(std::move(e));
     CHECK_HR(c.hr, S_OK);
     size_t objects = 0;
@@ -443,7 +443,7 @@ WP_TEST("client_connection: enumeration batches arrive before the final completi
     }
     CHECK_EQ(objects, size_t{50});
     OpRequest ec = Req(101, OpKind::kEnumClasses);
-    ec.className = u"Contoso_App";
+    ec.className = OLESTR("Contoso_App");
     CHECK_HR(h.Run(std::move(ec)).hr, S_OK);
     CHECK_EQ(h.partial[101].size() >= 1 ? h.partial[101][0].objects.size() : 0, size_t{0});
   }
@@ -455,54 +455,54 @@ WP_TEST("client_connection: nested embedded objects and the depth limit") {
   {
     Harness h(repo);
     auto node = std::make_shared<ClassSpec>();
-    node->name = u"Contoso_Node";
+    node->name = OLESTR("Contoso_Node");
     node->properties.push_back(P("Name", CIM_STRING, true));
     PropertySpec child = P("Child", CIM_OBJECT);
-    child.objectClass = u"Contoso_Node";
+    child.objectClass = OLESTR("Contoso_Node");
     node->properties.push_back(child);
     OpRequest pc = Req(1, OpKind::kPutClass);
     pc.classSpec = node;
     CHECK_HR(h.Run(std::move(pc)).hr, S_OK);
 
     auto chain = [](int depth) {
-      Value v = Obj(u"Contoso_Node", {{u"Name", Str(u"leaf")}});
+      Value v = Obj(OLESTR("Contoso_Node"), {{OLESTR("Name"), Str(OLESTR("leaf"))}});
       for (int i = 1; i < depth; ++i)
-        v = Obj(i % 2 ? OleString() : OleString(u"Contoso_Node"),
-                {{u"Name", Str(W("n" + std::to_string(i)))}, {u"Child", v}});
+        v = Obj(i % 2 ? OleString() : OleString(OLESTR("Contoso_Node")),
+                {{OLESTR("Name"), Str(W("n" + std::to_string(i)))}, {OLESTR("Child"), v}});
       return v;
     };
     const Completion& ok = h.Run(PutInstance(
-        2, {{u"Name", Str(u"top")}, {u"Child", chain(3)}}, 0, u"Contoso_Node"));
+        2, {{OLESTR("Name"), Str(OLESTR("top"))}, {OLESTR("Child"), chain(3)}}, 0, OLESTR("Contoso_Node")));
     CHECK_HR(ok.hr, S_OK);
     OpRequest g = Req(3, OpKind::kGetObject);
-    g.path = u"Contoso_Node.Name=\"top\"";
+    g.path = OLESTR("Contoso_Node.Name=\"top\"");
     const Completion& got = h.Run(std::move(g));
     CHECK_HR(got.hr, S_OK);
-    const Value* c1 = Prop(got.objects[0].properties, u"Child");
+    const Value* c1 = Prop(got.objects[0].properties, OLESTR("Child"));
     CHECK(c1 && c1->kind == Kind::kObject);
-    CHECK(c1->object->className == OleString(u"Contoso_Node"));
-    const Value* c2 = Prop(c1->object->properties, u"Child");
+    CHECK(c1->object->className == OleString(OLESTR("Contoso_Node")));
+    const Value* c2 = Prop(c1->object->properties, OLESTR("Child"));
     CHECK(c2 && c2->kind == Kind::kObject);
-    const Value* c3 = Prop(c2->object->properties, u"Child");
+    const Value* c3 = Prop(c2->object->properties, OLESTR("Child"));
     CHECK(c3 && c3->kind == Kind::kObject);
-    CHECK(Prop(c3->object->properties, u"Name")->text == OleString(u"leaf"));
-    CHECK(Prop(c3->object->properties, u"Child")->kind == Kind::kNull);
+    CHECK(Prop(c3->object->properties, OLESTR("Name"))->text == OleString(OLESTR("leaf")));
+    CHECK(Prop(c3->object->properties, OLESTR("Child"))->kind == Kind::kNull);
 
     // kMaxObjectDepth levels below the instance are fine, one more is refused.
-    CHECK_HR(h.Run(PutInstance(4, {{u"Name", Str(u"deep")}, {u"Child", chain(kMaxObjectDepth)}},
-                               0, u"Contoso_Node"))
+    CHECK_HR(h.Run(PutInstance(4, {{OLESTR("Name"), Str(OLESTR("deep"))}, {OLESTR("Child"), chain(kMaxObjectDepth)}},
+                               0, OLESTR("Contoso_Node")))
                  .hr,
              S_OK);
     const Completion& deep = h.Run(PutInstance(
-        5, {{u"Name", Str(u"deeper")}, {u"Child", chain(kMaxObjectDepth + 1)}}, 0,
-        u"Contoso_Node"));
+        5, {{OLESTR("Name"), Str(OLESTR("deeper"))}, {OLESTR("Child"), chain(kMaxObjectDepth + 1)}}, 0,
+        OLESTR("Contoso_Node")));
     CHECK_HR(deep.hr, WBEM_E_TYPE_MISMATCH);
-    CHECK(deep.property == OleString(u"Child"));
+    CHECK(deep.property == OleString(OLESTR("Child")));
     // An embedded object of an unknown class.
     const Completion& unk = h.Run(PutInstance(
-        6, {{u"Name", Str(u"u")}, {u"Child", Obj(u"No_Such", {})}}, 0, u"Contoso_Node"));
+        6, {{OLESTR("Name"), Str(OLESTR("u"))}, {OLESTR("Child"), Obj(OLESTR("No_Such"), {})}}, 0, OLESTR("Contoso_Node")));
     CHECK_HR(unk.hr, WBEM_E_TYPE_MISMATCH);
-    CHECK(unk.property == OleString(u"Child"));
+    CHECK(unk.property == OleString(OLESTR("Child")));
   }
   ExpectQuiet();
 }
@@ -512,11 +512,11 @@ WP_TEST("client_connection: context values reach the server, bad ones fail local
   {
     Harness h(repo);
     PutAppClass(h, 1);
-    OpRequest r = PutInstance(2, {{u"Name", Str(u"c")}});
-    r.context = {{u"Source", Str(u"agent")}, {u"N", Num(3)}, {u"Big", Big(false, 1ull << 40)}};
+    OpRequest r = PutInstance(2, {{OLESTR("Name"), Str(OLESTR("c"))}});
+    r.context = {{OLESTR("Source"), Str(OLESTR("agent"))}, {OLESTR("N"), Num(3)}, {OLESTR("Big"), Big(false, 1ull << 40)}};
     CHECK_HR(h.Run(std::move(r)).hr, S_OK);
-    OpRequest bad = PutInstance(3, {{u"Name", Str(u"d")}});
-    bad.context = {{u"Obj", Obj(u"X", {})}};
+    OpRequest bad = PutInstance(3, {{OLESTR("Name"), Str(OLESTR("d"))}});
+    bad.context = {{OLESTR("Obj"), Obj(OLESTR("X"), {})}};
     const Completion& b = h.Run(std::move(bad));
     CHECK_HR(b.hr, WBEM_E_TYPE_MISMATCH);
   }
@@ -528,18 +528,18 @@ WP_TEST("client_connection: a class changed elsewhere is refetched once") {
   {
     Harness a(repo), b(repo);
     PutAppClass(a, 1);
-    CHECK_HR(a.Run(PutInstance(2, {{u"Name", Str(u"1")}})).hr, S_OK);  // cached in a
+    CHECK_HR(a.Run(PutInstance(2, {{OLESTR("Name"), Str(OLESTR("1"))}})).hr, S_OK);  // cached in a
     auto v2 = AppClass();
     v2->properties.push_back(P("Added", CIM_STRING));
     OpRequest del = Req(1, OpKind::kDeleteClass);
-    del.className = u"Contoso_App";
+    del.className = OLESTR("Contoso_App");
     CHECK_HR(b.Run(std::move(del)).hr, S_OK);
     OpRequest put = Req(2, OpKind::kPutClass);
     put.classSpec = v2;
     CHECK_HR(b.Run(std::move(put)).hr, S_OK);
-    const Completion& c = a.Run(PutInstance(3, {{u"Name", Str(u"2")}, {u"Added", Str(u"y")}}));
+    const Completion& c = a.Run(PutInstance(3, {{OLESTR("Name"), Str(OLESTR("2"))}, {OLESTR("Added"), Str(OLESTR("y"))}}));
     CHECK_HR(c.hr, S_OK);
-    CHECK(c.strParam == OleString(u"Contoso_App.Name=\"2\""));
+    CHECK(c.strParam == OleString(OLESTR("Contoso_App.Name=\"2\"")));
   }
   ExpectQuiet();
 }
@@ -549,14 +549,14 @@ WP_TEST("client_connection: delete instance and class; the cache follows") {
   {
     Harness h(repo);
     PutAppClass(h, 1);
-    CHECK_HR(h.Run(PutInstance(2, {{u"Name", Str(u"d")}})).hr, S_OK);
+    CHECK_HR(h.Run(PutInstance(2, {{OLESTR("Name"), Str(OLESTR("d"))}})).hr, S_OK);
     OpRequest di = Req(3, OpKind::kDeleteInstance);
-    di.path = u"Contoso_App.Name=\"d\"";
+    di.path = OLESTR("Contoso_App.Name=\"d\"");
     CHECK_HR(h.Run(std::move(di)).hr, S_OK);
     OpRequest dc = Req(4, OpKind::kDeleteClass);
-    dc.className = u"Contoso_App";
+    dc.className = OLESTR("Contoso_App");
     CHECK_HR(h.Run(std::move(dc)).hr, S_OK);
-    CHECK_HR(h.Run(PutInstance(5, {{u"Name", Str(u"d")}})).hr, WBEM_E_NOT_FOUND);
+    CHECK_HR(h.Run(PutInstance(5, {{OLESTR("Name"), Str(OLESTR("d"))}})).hr, WBEM_E_NOT_FOUND);
     CHECK_EQ(GetClientCounters().cachedClasses, int64_t{0});
   }
   ExpectQuiet();
@@ -572,7 +572,7 @@ WP_TEST("client_connection: cancel completes every op exactly once") {
     PutAppClass(h, 1);
     std::vector<OpRequest> batch;
     for (uint32_t i = 0; i < 200; ++i)
-      batch.push_back(PutInstance(10 + i, {{u"Name", Str(W("c" + std::to_string(i)))}}));
+      batch.push_back(PutInstance(10 + i, {{OLESTR("Name"), Str(W("c" + std::to_string(i)))}}));
     h.conn->Submit(std::move(batch));
     for (uint32_t i = 0; i < 200; i += 2) h.conn->Cancel(10 + i);
     h.conn->Cancel(9999);  // unknown: ignored
@@ -601,7 +601,7 @@ WP_TEST("client_connection: Close with ops in flight completes each exactly once
     PutAppClass(h, 1);
     std::vector<OpRequest> batch;
     for (uint32_t i = 0; i < 300; ++i)
-      batch.push_back(PutInstance(10 + i, {{u"Name", Str(W("z" + std::to_string(i)))}}));
+      batch.push_back(PutInstance(10 + i, {{OLESTR("Name"), Str(W("z" + std::to_string(i)))}}));
     h.conn->Submit(std::move(batch));
     h.conn->Close();
     CHECK_EQ(h.conn->InFlight(), size_t{0});
@@ -615,7 +615,7 @@ WP_TEST("client_connection: Close with ops in flight completes each exactly once
     h.conn->Close();  // idempotent
     // After Close, Submit completes at once (no doorbell) and Cancel is ignored.
     int rings = h.rings.load();
-    h.conn->Submit({PutInstance(999, {{u"Name", Str(u"late")}})});
+    h.conn->Submit({PutInstance(999, {{OLESTR("Name"), Str(OLESTR("late"))}})});
     h.conn->Cancel(999);
     h.Pump();
     CHECK_HR(h.done[999].hr, WBEM_E_CALL_CANCELLED);
@@ -631,13 +631,13 @@ WP_TEST("client_connection: chaos delivery, two connections, per-event doorbell"
   controls.delivery = embedded::DeliveryMode::kChaos;
   embedded::SetControls(*repo, controls);
   {
-    Harness a(repo), b(repo, u"root\\cimv2", true);
+    Harness a(repo), b(repo, OLESTR("root\\cimv2"), true);
     PutAppClass(a, 1);
     CHECK_HR(b.Wait(0).hr, S_OK);
     for (Harness* h : {&a, &b}) {
       std::vector<OpRequest> batch;
       for (uint32_t i = 0; i < 400; ++i)
-        batch.push_back(PutInstance(10 + i, {{u"Name", Str(W((h == &a ? "a" : "b") +
+        batch.push_back(PutInstance(10 + i, {{OLESTR("Name"), Str(W((h == &a ? "a" : "b") +
                                                              std::to_string(i)))}}));
       h->conn->Submit(std::move(batch));
     }

@@ -93,7 +93,7 @@ WP_TEST("coerce: sint8/uint8/sint16/uint16/sint32/uint32 limits and one past") {
     ExpectMismatch(Num(std::nan("")), c.type);
     ExpectMismatch(Num(INFINITY), c.type);
     ExpectMismatch(Num(-INFINITY), c.type);
-    ExpectMismatch(Str(u"1"), c.type);
+    ExpectMismatch(Str(OLESTR("1")), c.type);
     ExpectMismatch(Bool(true), c.type);
   }
 }
@@ -141,16 +141,16 @@ WP_TEST("coerce: sint64/uint64 from bigint, safe numbers and decimal strings") {
   // The BSTR is the canonical decimal.
   Variant v;
   CHECK_HR(To(Big(true, k2p63), CIM_SINT64, &v), S_OK);
-  CHECK(wmiput::com::ToOleString(v.get()->bstrVal) == OleString(u"-9223372036854775808"));
-  CHECK_HR(To(Str(u"0018446744073709551615"), CIM_UINT64, &v), S_OK);
-  CHECK(wmiput::com::ToOleString(v.get()->bstrVal) == OleString(u"18446744073709551615"));
-  CHECK_HR(To(Str(u"-0"), CIM_UINT64, &v), S_OK);
-  CHECK(wmiput::com::ToOleString(v.get()->bstrVal) == OleString(u"0"));
+  CHECK(wmiput::com::ToOleString(v.get()->bstrVal) == OleString(OLESTR("-9223372036854775808")));
+  CHECK_HR(To(Str(OLESTR("0018446744073709551615")), CIM_UINT64, &v), S_OK);
+  CHECK(wmiput::com::ToOleString(v.get()->bstrVal) == OleString(OLESTR("18446744073709551615")));
+  CHECK_HR(To(Str(OLESTR("-0")), CIM_UINT64, &v), S_OK);
+  CHECK(wmiput::com::ToOleString(v.get()->bstrVal) == OleString(OLESTR("0")));
   // Strings: 2^64 and -2^63-1 refused, bad syntax refused.
-  ExpectMismatch(Str(u"18446744073709551616"), CIM_UINT64);
-  ExpectMismatch(Str(u"-9223372036854775809"), CIM_SINT64);
-  CHECK_HR(To(Str(u"-9223372036854775808"), CIM_SINT64, &v), S_OK);
-  for (const char16_t* bad : {u"", u"-", u"+1", u"1.5", u"0x10", u" 1", u"1e3", u"abc"})
+  ExpectMismatch(Str(OLESTR("18446744073709551616")), CIM_UINT64);
+  ExpectMismatch(Str(OLESTR("-9223372036854775809")), CIM_SINT64);
+  CHECK_HR(To(Str(OLESTR("-9223372036854775808")), CIM_SINT64, &v), S_OK);
+  for (const OLECHAR* bad : {OLESTR(""), OLESTR("-"), OLESTR("+1"), OLESTR("1.5"), OLESTR("0x10"), OLESTR(" 1"), OLESTR("1e3"), OLESTR("abc")})
     ExpectMismatch(Str(bad), CIM_SINT64);
   // Numbers: safe integers only.
   back = RoundTrip(Num(9007199254740991.0), CIM_UINT64, VT_BSTR);
@@ -190,21 +190,21 @@ WP_TEST("coerce: boolean, string (NULs, unpaired surrogates), reference") {
   CHECK_HR(To(Bool(true), CIM_BOOLEAN, &v), S_OK);
   CHECK_EQ(v.get()->boolVal, VARIANT_TRUE);
   ExpectMismatch(Num(1), CIM_BOOLEAN);
-  OleString odd(u"a\0b", 3);
-  odd.push_back(static_cast<char16_t>(0xD800));  // unpaired high surrogate
+  OleString odd(OLESTR("a\0b"), 3);
+  odd.push_back(static_cast<OLECHAR>(0xD800));  // unpaired high surrogate
   back = RoundTrip(Str(odd), CIM_STRING, VT_BSTR);
   CHECK(back.kind == Kind::kString);
   CHECK(back.text == odd);
-  back = RoundTrip(Str(u""), CIM_STRING, VT_BSTR);
+  back = RoundTrip(Str(OLESTR("")), CIM_STRING, VT_BSTR);
   CHECK(back.text.empty());
   ExpectMismatch(Num(1), CIM_STRING);
-  back = RoundTrip(Str(u"Contoso_App.Name=\"x\""), CIM_REFERENCE, VT_BSTR);
-  CHECK(back.text == OleString(u"Contoso_App.Name=\"x\""));
+  back = RoundTrip(Str(OLESTR("Contoso_App.Name=\"x\"")), CIM_REFERENCE, VT_BSTR);
+  CHECK(back.text == OleString(OLESTR("Contoso_App.Name=\"x\"")));
 }
 
 WP_TEST("coerce: char16 from one-unit strings and numbers") {
-  Value back = RoundTrip(Str(u"A"), CIM_CHAR16, VT_I2);
-  CHECK(back.kind == Kind::kString && back.text == OleString(u"A"));
+  Value back = RoundTrip(Str(OLESTR("A")), CIM_CHAR16, VT_I2);
+  CHECK(back.kind == Kind::kString && back.text == OleString(OLESTR("A")));
   Variant v;
   CHECK_HR(To(Num(65535), CIM_CHAR16, &v), S_OK);
   CHECK_EQ(v.vt(), VT_I2);
@@ -217,13 +217,13 @@ WP_TEST("coerce: char16 from one-unit strings and numbers") {
   ExpectMismatch(Num(65536), CIM_CHAR16);
   ExpectMismatch(Num(-1), CIM_CHAR16);
   ExpectMismatch(Num(65.5), CIM_CHAR16);
-  ExpectMismatch(Str(u"AB"), CIM_CHAR16);
-  ExpectMismatch(Str(u""), CIM_CHAR16);
+  ExpectMismatch(Str(OLESTR("AB")), CIM_CHAR16);
+  ExpectMismatch(Str(OLESTR("")), CIM_CHAR16);
 }
 
 WP_TEST("coerce: datetime and interval text") {
-  const OleString dt = u"20240131235959.123456+060";
-  const OleString iv = u"00000001020304.000005:000";
+  const OleString dt = OLESTR("20240131235959.123456+060");
+  const OleString iv = OLESTR("00000001020304.000005:000");
   Value back = RoundTrip(Str(dt, Kind::kDateTime), CIM_DATETIME, VT_BSTR);
   CHECK(back.kind == Kind::kDateTime && back.text == dt);
   back = RoundTrip(Str(dt), CIM_DATETIME, VT_BSTR);  // plain string text accepted
@@ -257,16 +257,16 @@ WP_TEST("coerce: NULL, arrays, empty arrays, array/scalar mismatches") {
   back = RoundTrip(Arr({Num(4294967295.0), Num(0)}), CIM_UINT32 | CIM_FLAG_ARRAY,
                    VT_ARRAY | VT_I4);
   CHECK_EQ(back.items[0].number, 4294967295.0);
-  back = RoundTrip(Arr({Big(false, UINT64_MAX), Str(u"5")}), CIM_UINT64 | CIM_FLAG_ARRAY,
+  back = RoundTrip(Arr({Big(false, UINT64_MAX), Str(OLESTR("5"))}), CIM_UINT64 | CIM_FLAG_ARRAY,
                    VT_ARRAY | VT_BSTR);
   CHECK_EQ(back.items[0].magnitude, UINT64_MAX);
   CHECK_EQ(back.items[1].magnitude, uint64_t{5});
-  back = RoundTrip(Arr({Str(u"a"), Str(u"")}), CIM_STRING | CIM_FLAG_ARRAY, VT_ARRAY | VT_BSTR);
-  CHECK(back.items[0].text == OleString(u"a") && back.items[1].text.empty());
+  back = RoundTrip(Arr({Str(OLESTR("a")), Str(OLESTR(""))}), CIM_STRING | CIM_FLAG_ARRAY, VT_ARRAY | VT_BSTR);
+  CHECK(back.items[0].text == OleString(OLESTR("a")) && back.items[1].text.empty());
   back = RoundTrip(Arr({Bool(true), Bool(false)}), CIM_BOOLEAN | CIM_FLAG_ARRAY,
                    VT_ARRAY | VT_BOOL);
   CHECK(back.items[0].boolean && !back.items[1].boolean);
-  back = RoundTrip(Arr({Str(u"x"), Num(0x263A)}), CIM_CHAR16 | CIM_FLAG_ARRAY, VT_ARRAY | VT_I2);
+  back = RoundTrip(Arr({Str(OLESTR("x")), Num(0x263A)}), CIM_CHAR16 | CIM_FLAG_ARRAY, VT_ARRAY | VT_I2);
   CHECK_EQ(static_cast<uint32_t>(back.items[1].text[0]), 0x263Au);
   back = RoundTrip(Arr({Num(1.5)}), CIM_REAL32 | CIM_FLAG_ARRAY, VT_ARRAY | VT_R4);
   CHECK_EQ(back.items[0].number, 1.5);
@@ -278,14 +278,14 @@ WP_TEST("coerce: NULL, arrays, empty arrays, array/scalar mismatches") {
   OleString why;
   CHECK_HR(ToVariant(Arr({Num(1), Num(256)}), CIM_UINT8 | CIM_FLAG_ARRAY, false, &v, &why),
            WBEM_E_TYPE_MISMATCH);
-  CHECK(why.find(u"element 1") == 0);
+  CHECK(why.find(OLESTR("element 1")) == 0);
 }
 
 WP_TEST("coerce: objects need a factory and are refused without one") {
   Value obj;
   obj.kind = Kind::kObject;
   auto ov = std::make_shared<ObjectValue>();
-  ov->className = u"X";
+  ov->className = OLESTR("X");
   obj.object = ov;
   ExpectMismatch(obj, CIM_OBJECT);
   ExpectMismatch(Num(1), CIM_OBJECT);
@@ -304,25 +304,25 @@ WP_TEST("coerce: untyped values (qualifiers, context)") {
   CHECK_EQ(v.vt(), VT_BSTR);
   CHECK_HR(UntypedToVariant(Arr({Num(1), Num(2.5)}), false, &v, &why), S_OK);
   CHECK_EQ(v.vt(), VT_ARRAY | VT_R8);
-  CHECK_HR(UntypedToVariant(Arr({Num(1), Str(u"a")}), false, &v, &why), WBEM_E_TYPE_MISMATCH);
+  CHECK_HR(UntypedToVariant(Arr({Num(1), Str(OLESTR("a"))}), false, &v, &why), WBEM_E_TYPE_MISMATCH);
   CHECK_HR(UntypedToVariant(Arr({}), false, &v, &why), S_OK);
   CHECK_EQ(v.vt(), VT_ARRAY | VT_BSTR);
-  CHECK_HR(UntypedToVariant(Arr({Str(u"a"), Str(u"b")}), false, &v, &why), S_OK);
+  CHECK_HR(UntypedToVariant(Arr({Str(OLESTR("a")), Str(OLESTR("b"))}), false, &v, &why), S_OK);
   Value back;
   CHECK_HR(UntypedFromVariant(*v.get(), &back), S_OK);
-  CHECK(back.kind == Kind::kArray && back.items.size() == 2 && back.items[1].text == u"b");
+  CHECK(back.kind == Kind::kArray && back.items.size() == 2 && back.items[1].text == OLESTR("b"));
 }
 
 WP_TEST("coerce: decimal helpers") {
   bool neg = false;
   uint64_t m = 0;
-  CHECK(ParseDecimal(u"18446744073709551615", &neg, &m));
+  CHECK(ParseDecimal(OLESTR("18446744073709551615"), &neg, &m));
   CHECK_EQ(m, UINT64_MAX);
-  CHECK(!ParseDecimal(u"18446744073709551616", &neg, &m));
-  CHECK(ParseDecimal(u"-12", &neg, &m) && neg && m == 12);
-  CHECK(BigIntToDecimal(true, uint64_t{1} << 63) == OleString(u"-9223372036854775808"));
-  CHECK(BigIntToDecimal(false, 0) == OleString(u"0"));
-  CHECK(CimTypeName(CIM_UINT32 | CIM_FLAG_ARRAY) == OleString(u"uint32[]"));
+  CHECK(!ParseDecimal(OLESTR("18446744073709551616"), &neg, &m));
+  CHECK(ParseDecimal(OLESTR("-12"), &neg, &m) && neg && m == 12);
+  CHECK(BigIntToDecimal(true, uint64_t{1} << 63) == OleString(OLESTR("-9223372036854775808")));
+  CHECK(BigIntToDecimal(false, 0) == OleString(OLESTR("0")));
+  CHECK(CimTypeName(CIM_UINT32 | CIM_FLAG_ARRAY) == OleString(OLESTR("uint32[]")));
 }
 
 }  // namespace

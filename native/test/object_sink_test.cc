@@ -50,25 +50,25 @@ WP_TEST("object_sink: a second COMPLETE is ignored; strParam and hr are copied")
   {
     ComPtr<ObjectSink> sink = ObjectSink::Create(7, ObjectSink::Mode::kPut, &owner);
     CHECK_EQ(live::sinks.load(), before + 1);
-    Bstr path{OleString(u"Contoso_App.Name=\"x\"")};
+    Bstr path{OleString(OLESTR("Contoso_App.Name=\"x\""))};
     CHECK_HR(sink->SetStatus(WBEM_STATUS_COMPLETE, S_OK, path.get(), nullptr), WBEM_S_NO_ERROR);
     CHECK_HR(sink->SetStatus(WBEM_STATUS_COMPLETE, WBEM_E_FAILED, nullptr, nullptr),
              WBEM_S_NO_ERROR);
-    CHECK(!sink->CompleteLocally(WBEM_E_CALL_CANCELLED, u"late"));
+    CHECK(!sink->CompleteLocally(WBEM_E_CALL_CANCELLED, OLESTR("late")));
     CHECK(sink->Completed());
   }
   CHECK_EQ(live::sinks.load(), before);
   CHECK_EQ(owner.finals.size(), size_t{1});
   CHECK_EQ(owner.finals[0].id, uint32_t{7});
   CHECK_HR(owner.finals[0].hr, S_OK);
-  CHECK(owner.finals[0].strParam == OleString(u"Contoso_App.Name=\"x\""));
+  CHECK(owner.finals[0].strParam == OleString(OLESTR("Contoso_App.Name=\"x\"")));
   CHECK(!owner.finals[0].extended.present);
 }
 
 WP_TEST("object_sink: progress unpacks LOWORD/HIWORD; Indicate on a put is ignored") {
   Owner owner;
   ComPtr<ObjectSink> sink = ObjectSink::Create(3, ObjectSink::Mode::kPut, &owner);
-  Bstr msg{OleString(u"half")};
+  Bstr msg{OleString(OLESTR("half"))};
   CHECK_HR(sink->SetStatus(WBEM_STATUS_PROGRESS, static_cast<HRESULT>(0x00640032), msg.get(),
                            nullptr),
            WBEM_S_NO_ERROR);
@@ -79,7 +79,7 @@ WP_TEST("object_sink: progress unpacks LOWORD/HIWORD; Indicate on a put is ignor
   CHECK(owner.progress[0].type == Completion::Type::kProgress);
   CHECK_EQ(owner.progress[0].progressTotal, 100);
   CHECK_EQ(owner.progress[0].progressCurrent, 50);
-  CHECK(owner.progress[0].progressMessage == OleString(u"half"));
+  CHECK(owner.progress[0].progressMessage == OleString(OLESTR("half")));
   CHECK(owner.finals.empty());
   sink->SetStatus(WBEM_STATUS_COMPLETE, WBEM_E_CALL_CANCELLED, nullptr, nullptr);
   sink->SetStatus(WBEM_STATUS_PROGRESS, 0x00010001, nullptr, nullptr);  // after the end: dropped
@@ -104,10 +104,10 @@ WP_TEST("object_sink: abandoned sinks deliver nothing; QueryInterface") {
 WP_TEST("object_sink: GetObject results travel with the final completion; errors with __ExtendedStatus") {
   auto repo = wmiput::embedded::NewRepository();
   ComPtr<IWbemServices> services;
-  CHECK_HR(wmiput::embedded::ConnectServer(repo, u"root\\cimv2", services.put()), S_OK);
+  CHECK_HR(wmiput::embedded::ConnectServer(repo, OLESTR("root\\cimv2"), services.put()), S_OK);
   Owner owner;
   ComPtr<ObjectSink> sink = ObjectSink::Create(5, ObjectSink::Mode::kSingle, &owner);
-  Bstr path{OleString(u"__ExtendedStatus")};
+  Bstr path{OleString(OLESTR("__ExtendedStatus"))};
   CHECK_HR(services->GetObjectAsync(path.get(), 0, nullptr, sink.get()), S_OK);
   owner.WaitFinals(1);
   {
@@ -116,12 +116,12 @@ WP_TEST("object_sink: GetObject results travel with the final completion; errors
     CHECK_HR(owner.finals[0].hr, S_OK);
     CHECK_EQ(owner.finals[0].objects.size(), size_t{1});
     CHECK(owner.finals[0].objects[0].isClass);
-    CHECK(owner.finals[0].objects[0].classSpec->name == OleString(u"__ExtendedStatus"));
+    CHECK(owner.finals[0].objects[0].classSpec->name == OleString(OLESTR("__ExtendedStatus")));
     CHECK(owner.progress.empty());
   }
   // A failing GetObject: the error object's fields are copied.
   ComPtr<ObjectSink> sink2 = ObjectSink::Create(6, ObjectSink::Mode::kSingle, &owner);
-  Bstr missing{OleString(u"No_Such_Class")};
+  Bstr missing{OleString(OLESTR("No_Such_Class"))};
   CHECK_HR(services->GetObjectAsync(missing.get(), 0, nullptr, sink2.get()), S_OK);
   owner.WaitFinals(2);
   std::lock_guard<std::mutex> lock(owner.mutex);
@@ -144,7 +144,7 @@ WP_TEST("object_sink: local completion racing with SetStatus from 8 threads: exa
         while (!go.load()) std::this_thread::yield();
         if (t % 2) {
           sink->SetStatus(WBEM_STATUS_COMPLETE, S_OK, nullptr, nullptr);
-        } else if (sink->CompleteLocally(WBEM_E_CALL_CANCELLED, u"local")) {
+        } else if (sink->CompleteLocally(WBEM_E_CALL_CANCELLED, OLESTR("local"))) {
           localWins.fetch_add(1);
         }
       });
