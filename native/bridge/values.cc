@@ -2,7 +2,6 @@
 #include "bridge/values.h"
 
 #include <cmath>
-#include <cstdio>
 
 #include "bridge/strings.h"
 
@@ -148,10 +147,22 @@ bool DateToDmtf(double ms, com::OleString* out) {
   rest %= 60000;
   const unsigned second = static_cast<unsigned>(rest / 1000);
   const unsigned micros = static_cast<unsigned>(rest % 1000) * 1000;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04u%02u%02u%02u%02u%02u.%06u+000",
-                static_cast<unsigned>(year), month, day, hour, minute, second,
-                micros);
+  // yyyymmddHHMMSS.mmmmmm+000, digit by digit (snprintf showed up in the
+  // submit path's profile).
+  OLECHAR buf[25];
+  auto put = [&buf](size_t at, unsigned value, size_t width) {
+    for (size_t i = width; i-- > 0; value /= 10) buf[at + i] = static_cast<OLECHAR>(u'0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(year), 4);
+  put(4, month, 2);
+  put(6, day, 2);
+  put(8, hour, 2);
+  put(10, minute, 2);
+  put(12, second, 2);
+  buf[14] = u'.';
+  put(15, micros, 6);
+  buf[21] = u'+';
+  buf[22] = buf[23] = buf[24] = u'0';
   out->assign(buf, buf + 25);
   return true;
 }
