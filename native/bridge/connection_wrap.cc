@@ -31,8 +31,8 @@ struct Bell {
 
 class ConnectionWrap {
  public:
-  ConnectionWrap(napi_env env, std::shared_ptr<Bell> bell)
-      : env_(env), bell_(std::move(bell)) {
+  ConnectionWrap(napi_env env, std::shared_ptr<Bell> bell, Reaper* reaper)
+      : env_(env), bell_(std::move(bell)), reaper_(reaper) {
     napi_add_env_cleanup_hook(env_, &ConnectionWrap::OnEnvCleanup, this);
   }
 
@@ -40,6 +40,9 @@ class ConnectionWrap {
   ~ConnectionWrap() {
     if (!envGone_) napi_remove_env_cleanup_hook(env_, &ConnectionWrap::OnEnvCleanup, this);
     Shutdown();
+    // The client is closed; what is left is letting go of it, which may be
+    // the last reference to a big repository: off the JS thread.
+    if (reaper_) reaper_->Release(std::move(connection));
   }
 
   std::shared_ptr<client::Connection> connection;
@@ -100,6 +103,7 @@ class ConnectionWrap {
 
   napi_env env_;
   std::shared_ptr<Bell> bell_;
+  Reaper* reaper_;  // the env's (EnvState outlives every wrap of its env)
   size_t pending_ = 0;
   bool refed_ = false;
   bool closed_ = false;
@@ -171,7 +175,7 @@ Napi::Value OpenConnection(const Napi::CallbackInfo& info) {
       env.Undefined());
   napi_unref_threadsafe_function(env, bell->tsfn);
 
-  auto* wrap = new ConnectionWrap(env, bell);
+  auto* wrap = new ConnectionWrap(env, bell, &StateOf(env).reaper);
   auto handle = Napi::External<ConnectionWrap>::New(
       env, wrap, [](Napi::Env, ConnectionWrap* w) { delete w; });
   // Thread: any. Must not block: Bell::Ring only takes a short mutex.

@@ -6,6 +6,8 @@
 
 #include <napi.h>
 
+#include "bridge/reaper.h"
+
 namespace wmiput::bridge {
 
 // Property-name keys, created once per env and kept in an array (Node-API 8
@@ -28,6 +30,9 @@ struct EnvState {
   Keys keys;
   Napi::ObjectReference keyStore;
   bool ready = false;  // setup() was called
+  // Last releases of connections and repositories collected by the GC.
+  // Declared last: destroyed (joined) first, while the rest is still there.
+  Reaper reaper;
 };
 
 // The EnvState of `env` (the addon's instance data), keys loaded.

@@ -2,6 +2,8 @@
 // counters and the status table. Thread: JS (all of them).
 #include "bridge/repository_wrap.h"
 
+#include "bridge/env_state.h"
+
 #include "client/api.h"
 #include "com/status.h"
 
@@ -42,8 +44,14 @@ Napi::Value CreateRepository(const Napi::CallbackInfo& info) {
   }
   if (!repo) repo = embedded::NewRepository();
   auto* holder = new RepositoryHolder{std::move(repo)};
+  Reaper* reaper = &StateOf(env).reaper;
+  // Thread: JS (GC finalizer or env teardown). The last reference to a big
+  // repository is let go on the reaper thread.
   return Napi::External<RepositoryHolder>::New(
-      info.Env(), holder, [](Napi::Env, RepositoryHolder* h) { delete h; });
+      info.Env(), holder, [reaper](Napi::Env, RepositoryHolder* h) {
+        reaper->Release(std::move(h->repo));
+        delete h;
+      });
 }
 
 Napi::Value CloseRepository(const Napi::CallbackInfo& info) {
