@@ -152,7 +152,13 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
     if (backendOption !== 'auto' && backendOption !== 'wmi' && backendOption !== 'embedded') {
       throw invalid(`backend must be 'auto', 'wmi' or 'embedded' (got ${JSON.stringify(backendOption)})`);
     }
-    const backend = backendOption === 'auto' ? (process.platform === 'win32' ? 'wmi' : 'embedded') : backendOption;
+    // 'auto': a repository means the embedded server; otherwise WMI on Windows.
+    const backend =
+      backendOption !== 'auto'
+        ? backendOption
+        : options.repository !== undefined || process.platform !== 'win32'
+          ? 'embedded'
+          : 'wmi';
     if (
       options.repository !== undefined &&
       !(options.repository instanceof Repository) &&
