@@ -106,13 +106,13 @@ size_t ConnectionImpl::InFlight() const { return inFlight_.load(std::memory_orde
 
 // Thread: any.
 void ConnectionImpl::Finished() noexcept {
+  // No lock: only Shutdown waits for operations to finish, on active_
+  // becoming empty, and OnFinal notifies activeCv_ when it empties active_
+  // (notifying the worker's cv_ for every completion cost a futex wake and a
+  // context switch per operation, and taking mutex_ per completion made the
+  // JS thread's Submit wait for server threads preempted under it).
   live::operations.fetch_sub(1, std::memory_order_relaxed);
-  std::lock_guard<std::mutex> lock(mutex_);
   inFlight_.fetch_sub(1, std::memory_order_relaxed);
-  // Only Shutdown waits for operations to finish, and only after stop_ is
-  // set: waking the worker for every completion otherwise costs a futex
-  // wake and a context switch per operation.
-  if (stop_) cv_.notify_all();
 }
 
 // Thread: any (sink threads).
@@ -129,7 +129,7 @@ void ConnectionImpl::OnFinal(Completion&& c) noexcept {
   ComPtr<ObjectSink> sink;  // released after the lock, outside the map
   ComPtr<IWbemObjectSink> handed;
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(activeMutex_);
     auto it = active_.find(c.id);
     if (it != active_.end()) {
       if (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass)
@@ -137,6 +137,7 @@ void ConnectionImpl::OnFinal(Completion&& c) noexcept {
       sink = std::move(it->second.sink);
       handed = std::move(it->second.handed);
       active_.erase(it);
+      if (active_.empty()) activeCv_.notify_all();  // Shutdown may be waiting
     }
   }
   try {
@@ -232,7 +233,7 @@ void ConnectionImpl::CancelActive(const ComPtr<ObjectSink>& sink,
     sink->CompleteLocally(WBEM_E_CALL_CANCELLED, OleString());
     return;
   }
-  // Never under mutex_: the server may deliver the cancelled status from
+  // Never under a lock: the server may deliver the cancelled status from
   // inside CancelAsyncCall.
   if (services_ && handed) services_->CancelAsyncCall(handed.get());
 }
@@ -258,7 +259,7 @@ void ConnectionImpl::Process(std::vector<OpRequest>& requests, std::vector<uint3
     ComPtr<ObjectSink> sink;
     ComPtr<IWbemObjectSink> handed;
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::lock_guard<std::mutex> lock(activeMutex_);
       auto it = active_.find(id);
       if (it != active_.end()) {
         sink = it->second.sink;
@@ -384,7 +385,7 @@ void ConnectionImpl::StartOp(OpRequest& req) noexcept {
       }
     }
     {
-      std::lock_guard<std::mutex> lock(mutex_);
+      std::lock_guard<std::mutex> lock(activeMutex_);
       active_[req.id] = Active{sink, handed, req.kind};
     }
     if (semisync) {
@@ -397,7 +398,7 @@ void ConnectionImpl::StartOp(OpRequest& req) noexcept {
       // §1.5: a failing call completes the operation now; the sink is unused.
       if (sink->Abandon()) {
         {
-          std::lock_guard<std::mutex> lock(mutex_);
+          std::lock_guard<std::mutex> lock(activeMutex_);
           active_.erase(req.id);
         }
         CompleteHere(req.id, hr, {}, {});
@@ -414,14 +415,14 @@ void ConnectionImpl::StartOp(OpRequest& req) noexcept {
 void ConnectionImpl::Shutdown() noexcept {
   std::vector<std::pair<ComPtr<ObjectSink>, ComPtr<IWbemObjectSink>>> sinks;
   try {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::lock_guard<std::mutex> lock(activeMutex_);
     for (auto& [id, active] : active_) sinks.emplace_back(active.sink, active.handed);
   } catch (...) {
   }
   for (auto& [sink, handed] : sinks) CancelActive(sink, handed);
   {
-    std::unique_lock<std::mutex> lock(mutex_);
-    cv_.wait_for(lock, kCloseTimeout, [&] { return active_.empty(); });
+    std::unique_lock<std::mutex> lock(activeMutex_);
+    activeCv_.wait_for(lock, kCloseTimeout, [&] { return active_.empty(); });
   }
   // The server never answered: complete locally; the sinks are detached, so
   // a late callback does nothing.

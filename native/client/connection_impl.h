@@ -78,7 +78,11 @@ class ConnectionImpl final : public Connection, private SinkOwner {
   std::condition_variable cv_;
   std::vector<OpRequest> requests_;        // guarded by mutex_
   std::vector<uint32_t> cancels_;          // guarded by mutex_
-  std::unordered_map<uint32_t, Active> active_;  // started, not completed; guarded by mutex_
+  // Its own lock, so that completions (server threads) and the JS thread's
+  // Submit/Cancel do not contend for one mutex.
+  std::mutex activeMutex_;
+  std::condition_variable activeCv_;       // active_ became empty
+  std::unordered_map<uint32_t, Active> active_;  // started, not completed; guarded by activeMutex_
   bool stop_ = false;                      // guarded by mutex_
   bool closed_ = false;                    // guarded by mutex_ (JS side)
   std::atomic<size_t> inFlight_{0};
