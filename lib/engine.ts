@@ -19,11 +19,6 @@ export type Settle = (hresult: number, strParam: string | null, extra: NativeCom
 /** Intermediate events: enumeration batches and progress. */
 export type OnEvent = (extra: NativeCompletionExtra) => void;
 
-interface Pending {
-  settle: Settle;
-  onEvent: OnEvent | undefined;
-}
-
 /** Completions handled per turn of the event loop before yielding to other work. */
 const drainBatch = 4096;
 
@@ -38,7 +33,10 @@ export const enum DeliveryMode {
 
 export class Engine {
   readonly #handle: NativeConnection;
-  readonly #pending = new Map<number, Pending>();
+  // Settle per outstanding operation; event handlers (enumerations) apart,
+  // so that a put costs one map entry and no wrapper object.
+  readonly #pending = new Map<number, Settle>();
+  readonly #events = new Map<number, OnEvent>();
   #outbox: NativeOp[] = [];
   #nextId = 1;
   #drainScheduled = false;
@@ -50,7 +48,7 @@ export class Engine {
     this.#perEvent = options.perEventDelivery === true;
     // The doorbell holds the engine weakly; `busy` keeps it alive while needed.
     const weak = new WeakRef(this);
-    this.#pending.set(0, { settle: onOpen, onEvent: undefined });
+    this.#pending.set(0, onOpen);
     busy.add(this);
     this.#handle = binding.open(options, () => {
       const engine = weak.deref();
@@ -76,7 +74,8 @@ export class Engine {
       );
       return id;
     }
-    this.#pending.set(id, { settle, onEvent });
+    this.#pending.set(id, settle);
+    if (onEvent) this.#events.set(id, onEvent);
     if (this.#pending.size === 1) busy.add(this);
     if (this.#outbox.length === 0) queueMicrotask(() => this.#flush());
     (op as NativeOp).id = id;
@@ -165,7 +164,7 @@ export class Engine {
       const strParam = records[i + 2] as string | null;
       const extra = records[i + 3] as NativeCompletionExtra | null;
       if (extra !== null && extra.type !== NativeCompletionType.Done) {
-        this.#pending.get(id)?.onEvent?.(extra);
+        this.#events.get(id)?.(extra);
         continue;
       }
       this.#finish(id, hresult, strParam, extra);
@@ -174,12 +173,13 @@ export class Engine {
   }
 
   #finish(id: number, hresult: number, strParam: string | null, extra: NativeCompletionExtra | null): void {
-    const p = this.#pending.get(id);
-    if (!p) return;
+    const settle = this.#pending.get(id);
+    if (!settle) return;
     this.#pending.delete(id);
+    if (this.#events.size !== 0) this.#events.delete(id);
     if (this.#pending.size === 0) busy.delete(this);
     try {
-      p.settle(hresult, strParam, extra);
+      settle(hresult, strParam, extra);
     } catch (e) {
       // A throwing user callback must not break the drain loop for others.
       queueMicrotask(() => {

@@ -81,10 +81,12 @@ class ConnectionWrap {
 
  private:
   void UpdateRef() {
-    std::lock_guard<std::mutex> lock(bell_->mutex);
-    if (!bell_->tsfn) return;
+    // refed_ is JS-thread state: decide before taking the bell's mutex, which
+    // a server thread may hold (ringing) while it is preempted.
     const bool want = pending_ > 0;
     if (want == refed_) return;
+    std::lock_guard<std::mutex> lock(bell_->mutex);
+    if (!bell_->tsfn) return;
     if (want) {
       napi_ref_threadsafe_function(env_, bell_->tsfn);
     } else {
