@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <new>
 
+#include "embedded/owned_put.h"
+
 namespace wmiput::client {
 
 using com::Bstr;
@@ -342,7 +344,9 @@ HRESULT ObjectBuilder::FillInstance(const CachedClass& cls, const NamedValues& p
   HRESULT hr = cls.object->SpawnInstance(0, inst.put());
   if (FAILED(hr)) return Fail(fault, hr, {}, ToOle("SpawnInstance failed"));
   for (auto& [info, v] : values) {
-    hr = inst->Put(info->name.c_str(), 0, v.get(), 0);
+    // Our embedded instances take the converted value over instead of
+    // copying it (plain Put for real WMI objects); v is not used afterwards.
+    hr = embedded::PutTaking(inst.get(), info->name.c_str(), &v);
     if (FAILED(hr)) return Fail(fault, hr, info->name, Concat("Put of ", info->name, " failed"));
   }
   *out = std::move(inst);

@@ -9,6 +9,7 @@
 #include "embedded/counters.h"
 #include "embedded/names.h"
 #include "embedded/object_path.h"
+#include "embedded/owned_put.h"
 #include "embedded/qualifier_set.h"
 #include "embedded/value_rules.h"
 
@@ -420,6 +421,34 @@ HRESULT ClassObject::PutInstanceProperty(OleStringView name, const VARIANT* valu
   }
   inst_.modified[i] = true;
   return S_OK;
+}
+
+// Thread: any (one thread at a time per object).
+HRESULT ClassObject::PutTaking(LPCWSTR name, com::Variant* value) noexcept {
+  if (!isClass_ && name && value && !(value->vt() & VT_BYREF)) {
+    OleStringView n(name);
+    // System properties (leading "__") keep Put's handling.
+    if (!n.empty() && n[0] != u'_') {
+      const ClassData& c = *inst_.cls;
+      const int idx = c.FindProperty(n);
+      if (idx >= 0) {
+        const Property& p = c.properties[static_cast<size_t>(idx)];
+        if (IsStoredForm(p.type, *value->get(), IsIntervalProperty(p, p.type))) {
+          inst_.values[static_cast<size_t>(idx)] = std::move(*value);
+          inst_.modified[static_cast<size_t>(idx)] = true;
+          return S_OK;
+        }
+      }
+    }
+  }
+  return Put(name, 0, value ? value->get() : nullptr, 0);
+}
+
+// Thread: any (one thread at a time per object).
+HRESULT PutTaking(IWbemClassObject* obj, LPCWSTR name, com::Variant* value) noexcept {
+  if (!obj) return E_POINTER;
+  if (ClassObject* impl = ImplOf(obj)) return impl->PutTaking(name, value);
+  return obj->Put(name, 0, value ? value->get() : nullptr, 0);
 }
 
 // Thread: any (one thread at a time per object).

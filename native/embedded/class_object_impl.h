@@ -100,6 +100,9 @@ class ClassObject final : public IWbemClassObject, public ClassObjectView {
   // The shared class data (classes only); later writes copy first.
   ClassPtr SharedClass() const noexcept { return cls_; }
 
+  // embedded::PutTaking (owned_put.h) on this object.
+  HRESULT PutTaking(LPCWSTR name, com::Variant* value) noexcept;
+
   // The value of a system property (VT_NULL where §5.3 says so).
   HRESULT GetSystemProperty(int index, com::Variant* out) const;
   // Origin flavor of property `index` (WBEM_FLAVOR_ORIGIN_LOCAL/PROPAGATED).

@@ -544,6 +544,94 @@ HRESULT CoerceForPut(CIMTYPE type, const VARIANT& in, com::Variant* out, bool in
   }
 }
 
+namespace {
+
+// One element or scalar of `elem` in its stored VARTYPE, checked as
+// CoerceScalar would check it, without converting.
+// Thread: any.
+bool IsStoredScalar(CIMTYPE elem, const VARIANT& v, bool interval) {
+  switch (elem) {
+    case CIM_STRING:
+      return v.vt == VT_BSTR && v.bstrVal != nullptr;
+    case CIM_DATETIME: {
+      if (v.vt != VT_BSTR || !v.bstrVal) return false;
+      OleStringView s = BstrView(v.bstrVal);
+      return interval ? IsValidInterval(s) : IsValidDateTimeOrInterval(s);
+    }
+    case CIM_SINT64:
+    case CIM_UINT64: {
+      if (v.vt != VT_BSTR || !v.bstrVal) return false;
+      const bool isSigned = elem == CIM_SINT64;
+      Int n;
+      OleStringView s = BstrView(v.bstrVal);
+      if (!ParseDecimal(s, isSigned, &n)) return false;
+      if (isSigned ? !InRange(n, INT64_MIN, INT64_MAX) : !InRange(n, 0, UINT64_MAX)) return false;
+      return IsCanonicalDecimal(s);
+    }
+    case CIM_SINT32:
+    case CIM_UINT32:
+      return v.vt == VT_I4;
+    case CIM_UINT16:
+      return v.vt == VT_I4 && v.lVal >= 0 && v.lVal <= 65535;
+    case CIM_SINT16:
+    case CIM_CHAR16:
+      return v.vt == VT_I2;
+    case CIM_SINT8:
+      return v.vt == VT_I2 && v.iVal >= -128 && v.iVal <= 127;
+    case CIM_UINT8:
+      return v.vt == VT_UI1;
+    case CIM_REAL32:
+      return v.vt == VT_R4;
+    case CIM_REAL64:
+      return v.vt == VT_R8;
+    case CIM_BOOLEAN:
+      return v.vt == VT_BOOL && (v.boolVal == VARIANT_TRUE || v.boolVal == VARIANT_FALSE);
+    default:  // references and objects: always through CoerceForPut
+      return false;
+  }
+}
+
+}  // namespace
+
+// Thread: any.
+bool IsStoredForm(CIMTYPE type, const VARIANT& v, bool interval) noexcept {
+  try {
+    if (!IsValidCimType(type)) return false;
+    if (v.vt == VT_NULL) return true;
+    const CIMTYPE elem = type & ~static_cast<CIMTYPE>(CIM_FLAG_ARRAY);
+    if (!(type & CIM_FLAG_ARRAY)) return !(v.vt & (VT_ARRAY | VT_BYREF)) && IsStoredScalar(elem, v, interval);
+    const VARTYPE stored = ElementVarType(elem);
+    if (v.vt != (VT_ARRAY | stored)) return false;
+    if (stored != VT_BSTR && stored != VT_I4 && stored != VT_R8) return false;
+    if (elem == CIM_UINT16 || elem == CIM_REFERENCE) return false;  // per-element conversion
+    SAFEARRAY* sa = v.parray;
+    VARTYPE saType = VT_EMPTY;
+    if (!sa || SafeArrayGetDim(sa) != 1 || FAILED(SafeArrayGetVartype(sa, &saType)) ||
+        saType != stored)
+      return false;
+    // Only an array that owns its memory and is not locked can change hands.
+    if (sa->cLocks != 0 ||
+        (sa->fFeatures & (FADF_AUTO | FADF_STATIC | FADF_EMBEDDED | FADF_FIXEDSIZE)) != 0)
+      return false;
+    LONG lo = 0;
+    ULONG count = 0;
+    if (!ArrayBounds(sa, &lo, &count) || lo != 0) return false;
+    if (stored != VT_BSTR) return true;  // sint32/uint32/real64: every element is stored as is
+    ArrayData data(sa);
+    if (count > 0 && !data.bstrs()) return false;
+    for (ULONG i = 0; i < count; ++i) {
+      VARIANT element;  // borrows the BSTR
+      VariantInit(&element);
+      element.vt = VT_BSTR;
+      element.bstrVal = data.bstrs()[i];
+      if (!IsStoredScalar(elem, element, interval)) return false;
+    }
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
 // Thread: any.
 HRESULT InferCimType(const VARIANT& v, CIMTYPE* out) noexcept {
   if (!out) return WBEM_E_INVALID_PARAMETER;

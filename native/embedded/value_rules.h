@@ -62,6 +62,13 @@ bool IsNullValue(const VARIANT* v) noexcept;
 HRESULT CoerceForPut(CIMTYPE type, const VARIANT& in, com::Variant* out,
                      bool interval = false) noexcept;
 
+// True when `v` already is exactly what CoerceForPut(type, v, &out,
+// interval) would store (same VARTYPE and contents, nothing to convert), so
+// a caller giving the value up may have it stored as is. Conservative: false
+// for anything it does not recognise (CoerceForPut then decides). Covers the
+// scalar types, NULL, and one-dimensional zero-based BSTR/I4/R8 arrays.
+bool IsStoredForm(CIMTYPE type, const VARIANT& v, bool interval = false) noexcept;
+
 // The CIM type a new class property gets from Put(name, 0, &v, 0): VT_I2 ->
 // sint16, VT_I4 -> sint32, VT_UI1 -> uint8, VT_R4 -> real32, VT_R8 ->
 // real64, VT_BOOL -> boolean, VT_BSTR -> string, VT_UNKNOWN -> object, and

@@ -2,6 +2,7 @@
 // source array, canonical 64-bit text stored as given, conversion straight
 // into the stored slot) give exactly the general path's results.
 #include "embedded/embedded.h"
+#include "embedded/owned_put.h"
 #include "embedded/value_rules.h"
 #include "objects_fixture.h"
 
@@ -123,4 +124,81 @@ WP_TEST("put fast path: a failed instance Put keeps the property's previous valu
   CHECK_HR(inst->Put(OLESTR("When"), 0, badWhen.get(), 0), WBEM_E_TYPE_MISMATCH);
   CHECK_HR(inst->Get(OLESTR("When"), 0, got.put(), nullptr, nullptr), S_OK);
   CHECK_EQ(Str(got), OleString(OLESTR("20240102030405.123000+000")));
+}
+
+WP_TEST("put fast path: IsStoredForm accepts exactly the values CoerceForPut stores as they are") {
+  using embedded::IsStoredForm;
+  CHECK(IsStoredForm(CIM_STRING, *Variant::FromBstr(OLESTR("x")).get()));
+  CHECK(IsStoredForm(CIM_STRING, *Variant::FromBstr(OLESTR("")).get()));
+  VARIANT nullBstr;
+  VariantInit(&nullBstr);
+  nullBstr.vt = VT_BSTR;
+  nullBstr.bstrVal = nullptr;
+  CHECK(!IsStoredForm(CIM_STRING, nullBstr));  // stored as an empty BSTR, not NULL
+  CHECK(IsStoredForm(CIM_STRING, *Variant::Null().get()));
+  CHECK(!IsStoredForm(CIM_STRING, *Variant().get()));  // VT_EMPTY is stored as VT_NULL
+  CHECK(IsStoredForm(CIM_UINT64, *Variant::FromBstr(OLESTR("1099511627776")).get()));
+  CHECK(!IsStoredForm(CIM_UINT64, *Variant::FromBstr(OLESTR("007")).get()));
+  CHECK(!IsStoredForm(CIM_UINT64, *Variant::FromBstr(OLESTR("-1")).get()));
+  CHECK(IsStoredForm(CIM_SINT64, *Variant::FromBstr(OLESTR("-1")).get()));
+  CHECK(!IsStoredForm(CIM_SINT64, *Variant::FromBstr(OLESTR("-0")).get()));
+  CHECK(IsStoredForm(CIM_DATETIME, *Variant::FromBstr(OLESTR("20240102030405.123000+000")).get()));
+  CHECK(!IsStoredForm(CIM_DATETIME, *Variant::FromBstr(OLESTR("20240102030405.123000+000")).get(),
+                      /*interval=*/true));
+  CHECK(!IsStoredForm(CIM_DATETIME, *Variant::FromBstr(OLESTR("2024")).get()));
+  CHECK(IsStoredForm(CIM_UINT32, *Variant::FromI4(-1).get()));
+  CHECK(!IsStoredForm(CIM_UINT32, *Variant::FromUI4(5).get()));  // converted to VT_I4
+  CHECK(!IsStoredForm(CIM_UINT16, *Variant::FromI4(65536).get()));
+  CHECK(!IsStoredForm(CIM_SINT8, *Variant::FromI2(128).get()));
+  CHECK(IsStoredForm(CIM_BOOLEAN, *Variant::FromBool(true).get()));
+  CHECK(!IsStoredForm(CIM_REFERENCE, *Variant::FromBstr(OLESTR("A.Name=\"x\"")).get()));
+  CHECK(!IsStoredForm(CIM_STRING | CIM_FLAG_ARRAY, *Variant::FromBstr(OLESTR("x")).get()));
+  CHECK(!IsStoredForm(CIM_STRING, *BstrArray({OLESTR("x")}).get()));
+  CHECK(IsStoredForm(CIM_STRING | CIM_FLAG_ARRAY, *BstrArray({OLESTR("a"), OLESTR("b")}).get()));
+  CHECK(!IsStoredForm(CIM_STRING | CIM_FLAG_ARRAY, *BstrArrayFrom(1, {OLESTR("a")}).get()));
+  CHECK(!IsStoredForm(CIM_STRING | CIM_FLAG_ARRAY, *BstrArrayFrom(0, {OLESTR("a"), nullptr}).get()));
+  CHECK(!IsStoredForm(CIM_DATETIME | CIM_FLAG_ARRAY, *BstrArray({OLESTR("2024")}).get()));
+  Variant locked = BstrArray({OLESTR("a")});
+  SafeArrayLock(locked.get()->parray);
+  CHECK(!IsStoredForm(CIM_STRING | CIM_FLAG_ARRAY, *locked.get()));
+  SafeArrayUnlock(locked.get()->parray);
+  CHECK(IsStoredForm(CIM_SINT32 | CIM_FLAG_ARRAY, *ArrayOf<int32_t>(VT_I4, {1, -2}).get()));
+  CHECK(!IsStoredForm(CIM_UINT16 | CIM_FLAG_ARRAY, *ArrayOf<int32_t>(VT_I4, {1}).get()));
+}
+
+WP_TEST("put fast path: PutTaking moves stored-form values, otherwise behaves as Put") {
+  ClassData c = BaseClass();
+  c.properties.push_back(
+      MakeProperty(OLESTR("Tags"), CIM_STRING | CIM_FLAG_ARRAY, OLESTR("Test_Base")));
+  ComPtr<IWbemClassObject> cls = embedded::NewClassObject(std::move(c));
+  ComPtr<IWbemClassObject> inst;
+  CHECK_HR(cls->SpawnInstance(0, inst.put()), S_OK);
+
+  Variant name = Variant::FromBstr(OLESTR("n1"));
+  CHECK_HR(embedded::PutTaking(inst.get(), OLESTR("name"), &name), S_OK);
+  CHECK_EQ(name.vt(), VT_EMPTY);  // taken
+  CHECK_EQ(Str(GetValue(inst.get(), OLESTR("Name"))), OleString(OLESTR("n1")));
+
+  Variant tags = BstrArray({OLESTR("a"), OLESTR("b")});
+  CHECK_HR(embedded::PutTaking(inst.get(), OLESTR("Tags"), &tags), S_OK);
+  CHECK_EQ(tags.vt(), VT_EMPTY);
+  CHECK_EQ(BstrAt(GetValue(inst.get(), OLESTR("Tags")), 1), OleString(OLESTR("b")));
+
+  Variant size = Variant::FromBstr(OLESTR("007"));  // converted: copied, not taken
+  CHECK_HR(embedded::PutTaking(inst.get(), OLESTR("Size"), &size), S_OK);
+  CHECK_EQ(Str(size), OleString(OLESTR("007")));
+  CHECK_EQ(Str(GetValue(inst.get(), OLESTR("Size"))), OleString(OLESTR("7")));
+
+  Variant bad = Variant::FromBstr(OLESTR("x"));
+  CHECK_HR(embedded::PutTaking(inst.get(), OLESTR("Count"), &bad), WBEM_E_TYPE_MISMATCH);
+  CHECK_EQ(Str(bad), OleString(OLESTR("x")));
+  CHECK_HR(embedded::PutTaking(inst.get(), OLESTR("Nope"), &bad), WBEM_E_NOT_FOUND);
+  CHECK_HR(embedded::PutTaking(inst.get(), OLESTR("__PATH"), &bad), WBEM_E_READ_ONLY);
+  CHECK_EQ(Str(bad), OleString(OLESTR("x")));
+
+  // A class object: PutTaking is Put (the value is copied, the class changes).
+  Variant def = Variant::FromI4(9);
+  CHECK_HR(embedded::PutTaking(cls.get(), OLESTR("Count"), &def), S_OK);
+  CHECK_EQ(def.vt(), VT_I4);
+  CHECK_EQ(I4(GetValue(cls.get(), OLESTR("Count"))), 9);
 }
