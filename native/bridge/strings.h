@@ -5,11 +5,23 @@
 
 #include <napi.h>
 
+#include <iterator>
+
 #include "com/com.h"
 
 namespace wmiput::bridge {
 
 inline com::OleString ToOle(napi_env env, napi_value value) {
+  // Short strings (property names, keys, most values) in one call through a
+  // stack buffer; a string that may not have fit is read again at its length.
+  char16_t small[128];
+  size_t copied = 0;
+  NAPI_THROW_IF_FAILED(env,
+      napi_get_value_string_utf16(env, value, small, std::size(small), &copied),
+      com::OleString());
+  if (copied + 1 < std::size(small)) {
+    return com::OleString(reinterpret_cast<const OLECHAR*>(small), copied);
+  }
   size_t length = 0;
   NAPI_THROW_IF_FAILED(env,
       napi_get_value_string_utf16(env, value, nullptr, 0, &length),
