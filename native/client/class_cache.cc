@@ -83,14 +83,30 @@ HRESULT IndexClass(IWbemClassObject* cls, CachedClass* out) noexcept {
 ClassCache::~ClassCache() { Clear(); }
 
 // Thread: COM worker.
+void ClassCache::Remember(OleStringView className,
+                          const std::shared_ptr<const CachedClass>& entry) noexcept {
+  try {
+    lastName_.assign(className.data(), className.size());
+    last_ = entry;
+  } catch (...) {
+    last_.reset();  // only a shortcut lost
+  }
+}
+
+// Thread: COM worker.
 HRESULT ClassCache::Get(IWbemServices* services, OleStringView className,
                         std::shared_ptr<const CachedClass>* out, bool* fetched) noexcept {
   if (fetched) *fetched = false;
   try {
+    if (last_ && className == lastName_) {
+      *out = last_;
+      return S_OK;
+    }
     OleString key = FoldCase(className);
     auto it = classes_.find(key);
     if (it != classes_.end()) {
       *out = it->second;
+      Remember(className, it->second);
       return S_OK;
     }
     if (className.empty()) return WBEM_E_INVALID_CLASS;
@@ -104,6 +120,7 @@ HRESULT ClassCache::Get(IWbemServices* services, OleStringView className,
     if (FAILED(hr)) return hr;
     classes_.emplace(std::move(key), entry);
     live::cachedClasses.fetch_add(1, std::memory_order_relaxed);
+    Remember(className, entry);
     if (fetched) *fetched = true;
     *out = std::move(entry);
     return S_OK;
@@ -116,6 +133,7 @@ HRESULT ClassCache::Get(IWbemServices* services, OleStringView className,
 
 // Thread: COM worker.
 void ClassCache::Invalidate(OleStringView className) noexcept {
+  last_.reset();
   try {
     if (classes_.erase(FoldCase(className)))
       live::cachedClasses.fetch_sub(1, std::memory_order_relaxed);
@@ -126,6 +144,8 @@ void ClassCache::Invalidate(OleStringView className) noexcept {
 
 // Thread: COM worker.
 void ClassCache::Clear() noexcept {
+  last_.reset();
+  lastName_.clear();
   live::cachedClasses.fetch_sub(static_cast<int64_t>(classes_.size()), std::memory_order_relaxed);
   classes_.clear();
 }

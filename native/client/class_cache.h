@@ -51,7 +51,13 @@ class ClassCache {
   size_t size() const noexcept { return classes_.size(); }
 
  private:
+  void Remember(OleStringView className, const std::shared_ptr<const CachedClass>& entry) noexcept;
+
   std::unordered_map<OleString, std::shared_ptr<const CachedClass>> classes_;
+  // The last class handed out under its name exactly as asked (puts of one
+  // class repeat the same name: no case folding, allocation or hashing).
+  OleString lastName_;
+  std::shared_ptr<const CachedClass> last_;
 };
 
 }  // namespace wmiput::client
