@@ -19,7 +19,7 @@ import {
   type PutManyResult,
 } from '../../lib/index';
 import { backends, needsControls } from './backends';
-import { checkError, collect, delay, inEnv, rejectsWith, serverError, throwsWith, type Env } from './helpers';
+import { assertNoLeaks, checkError, collect, delay, inEnv, rejectsWith, serverError, throwsWith, type Env } from './helpers';
 import { checkLeaksAtEnd } from '../leak-check';
 
 // Every live counter of the addon is back at its start value once this file is done.
@@ -60,6 +60,18 @@ async function withStallGuard(work: Promise<void>, ms: number, describeStall: ()
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * The server's pendingCalls once the calls of the test's earlier steps are
+ * released: it counts a call until just after the call's final SetStatus has
+ * returned, which can be after the promise has settled (a window that is wide
+ * under ThreadSanitizer). Read without waiting, an earlier call could be
+ * counted in the baseline and then leave.
+ */
+async function settledPendingCalls(env: Env): Promise<number> {
+  await assertNoLeaks(env.start);
+  return binding.counters().pendingCalls;
 }
 
 /** Waits until the server holds at least `n` accepted, unfinished calls (they are in flight). */
@@ -164,7 +176,7 @@ for (const backend of backends) {
       it('aborting a put in flight rejects with WBEM_E_CALL_CANCELLED (cause = reason)', { skip: needsControls(backend) }, inEnv(backend, async (env) => {
         await withApp(env);
         env.controls.setDelivery('pooled', 20000);
-        const before = binding.counters().pendingCalls;
+        const before = await settledPendingCalls(env);
         const reason = new Error('changed my mind');
         const ac = new AbortController();
         const p = env.conn.putInstance('Contoso_App', { Name: 'x' }, { signal: ac.signal });
@@ -181,7 +193,7 @@ for (const backend of backends) {
         await withApp(env);
         const conn = await env.connect();
         env.controls.setDelivery('pooled', 20000);
-        const before = binding.counters().pendingCalls;
+        const before = await settledPendingCalls(env);
         let resolved = 0;
         let rejected = 0;
         const outcomes: Array<Promise<void>> = [];
@@ -378,7 +390,7 @@ for (const backend of backends) {
         env.controls.setDelivery('pooled', 20000);
         const reason = new Error('enough');
         const ac = new AbortController();
-        const before = binding.counters().pendingCalls;
+        const before = await settledPendingCalls(env);
         const seen: PutManyResult[] = [];
         const run = (async () => {
           for await (const r of env.conn.putMany(Array.from({ length: 200 }, (_, i) => item(i)), { concurrency: 16, signal: ac.signal })) {
@@ -460,7 +472,7 @@ for (const backend of backends) {
         env.controls.setDelivery('pooled', 20000);
         const sink = new WbemSink();
         const events = record(sink);
-        const before = binding.counters().pendingCalls;
+        const before = await settledPendingCalls(env);
         const done = completions(sink, 20);
         for (let i = 0; i < 20; i++) env.conn.putAsync(sink, { className: 'Contoso_App', properties: { Name: `n${i}` } }, 0, undefined, i);
         await untilPending(before + 1);
