@@ -125,33 +125,46 @@ void ConnectionImpl::OnProgress(Completion&& c) noexcept {
 }
 
 // Thread: any (sink threads, or the COM worker for local completions).
+// Erasing the operation from active_ is the last thing done with `this`:
+// once active_ is empty Shutdown may return and the connection be destroyed
+// (a collected connection is destroyed on the bridge's reaper thread while
+// server threads may still be delivering), so the completion is queued and
+// counted first (found by TSan: heap-use-after-free in Finished()).
 void ConnectionImpl::OnFinal(Completion&& c) noexcept {
-  ComPtr<ObjectSink> sink;  // released after the lock, outside the map
-  ComPtr<IWbemObjectSink> handed;
+  const uint32_t id = c.id;
   {
+    // Before the completion is visible: a later operation must see the class change.
     std::lock_guard<std::mutex> lock(activeMutex_);
-    auto it = active_.find(c.id);
-    if (it != active_.end()) {
-      if (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass)
-        classGeneration_.fetch_add(1, std::memory_order_relaxed);
-      sink = std::move(it->second.sink);
-      handed = std::move(it->second.handed);
-      active_.erase(it);
-      if (active_.empty()) activeCv_.notify_all();  // Shutdown may be waiting
-    }
+    auto it = active_.find(id);
+    if (it != active_.end() &&
+        (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass))
+      classGeneration_.fetch_add(1, std::memory_order_relaxed);
   }
   try {
     queue_.Push(std::move(c));
   } catch (...) {
     try {
       Completion minimal;
-      minimal.id = c.id;
+      minimal.id = id;
       minimal.hr = WBEM_E_OUT_OF_MEMORY;
       queue_.Push(std::move(minimal));
     } catch (...) {
     }
   }
   Finished();
+  ComPtr<ObjectSink> sink;  // released after the lock, outside the map
+  ComPtr<IWbemObjectSink> handed;
+  {
+    std::lock_guard<std::mutex> lock(activeMutex_);
+    auto it = active_.find(id);
+    if (it != active_.end()) {
+      sink = std::move(it->second.sink);
+      handed = std::move(it->second.handed);
+      active_.erase(it);
+      if (active_.empty()) activeCv_.notify_all();  // Shutdown may be waiting
+    }
+  }
+  // From here on only locals: `this` may already be gone.
 }
 
 // Thread: any.
