@@ -228,7 +228,7 @@ Napi::Value SubmitOps(const Napi::CallbackInfo& info) {
     bool ok = ToNamedValues(state, env, op.Get(k.properties), &req.properties, &err);
     if (ok) {
       ok = ToNamedValues(state, env, op.Get(k.context), &req.context, &err);
-      if (!ok && err.hr == WBEM_E_TYPE_MISMATCH) err.hr = WBEM_E_INVALID_PARAMETER;
+      if (!ok && err.hr == static_cast<HRESULT>(WBEM_E_TYPE_MISMATCH)) err.hr = WBEM_E_INVALID_PARAMETER;
     }
     if (ok) {
       Napi::Value spec = op.Get(k.classSpec);
