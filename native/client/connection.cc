@@ -106,13 +106,36 @@ size_t ConnectionImpl::InFlight() const { return inFlight_.load(std::memory_orde
 
 // Thread: any.
 void ConnectionImpl::Finished() noexcept {
-  // No lock: only Shutdown waits for operations to finish, on active_
-  // becoming empty, and OnFinal notifies activeCv_ when it empties active_
-  // (notifying the worker's cv_ for every completion cost a futex wake and a
-  // context switch per operation, and taking mutex_ per completion made the
-  // JS thread's Submit wait for server threads preempted under it).
+  // The operation's completion is queued; counting it down is the last thing
+  // done with *this for it: Shutdown (and so the destructor) waits until
+  // inFlight_ is 0. While nobody is stopping, no lock (taking the connection's
+  // mutex per completion made the JS thread's Submit wait for server threads
+  // preempted under it, and notifying the worker per completion cost a futex
+  // wake and a context switch each). Once stopping, count down under
+  // activeMutex_ and notify, so that Shutdown cannot return (and free *this)
+  // before this thread is done with the mutex.
   live::operations.fetch_sub(1, std::memory_order_relaxed);
-  inFlight_.fetch_sub(1, std::memory_order_relaxed);
+  if (stopping_.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(activeMutex_);
+    inFlight_.fetch_sub(1, std::memory_order_acq_rel);
+    activeCv_.notify_all();
+    return;
+  }
+  inFlight_.fetch_sub(1, std::memory_order_acq_rel);  // nothing of *this after this
+}
+
+// Thread: COM worker (Shutdown). True when every operation has completed and
+// been counted down (Finished) within `timeout`.
+bool ConnectionImpl::WaitAllFinished(std::chrono::milliseconds timeout) noexcept {
+  std::unique_lock<std::mutex> lock(activeMutex_);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (inFlight_.load(std::memory_order_acquire) != 0) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    // Finished notifies once it sees stopping_; a count-down that raced with
+    // setting stopping_ is picked up by the next look, at most 1 ms later.
+    activeCv_.wait_for(lock, std::chrono::milliseconds(1));
+  }
+  return true;
 }
 
 // Thread: any (sink threads).
@@ -125,46 +148,32 @@ void ConnectionImpl::OnProgress(Completion&& c) noexcept {
 }
 
 // Thread: any (sink threads, or the COM worker for local completions).
-// Erasing the operation from active_ is the last thing done with `this`:
-// once active_ is empty Shutdown may return and the connection be destroyed
-// (a collected connection is destroyed on the bridge's reaper thread while
-// server threads may still be delivering), so the completion is queued and
-// counted first (found by TSan: heap-use-after-free in Finished()).
 void ConnectionImpl::OnFinal(Completion&& c) noexcept {
-  const uint32_t id = c.id;
+  ComPtr<ObjectSink> sink;  // released after the lock, outside the map
+  ComPtr<IWbemObjectSink> handed;
   {
-    // Before the completion is visible: a later operation must see the class change.
     std::lock_guard<std::mutex> lock(activeMutex_);
-    auto it = active_.find(id);
-    if (it != active_.end() &&
-        (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass))
-      classGeneration_.fetch_add(1, std::memory_order_relaxed);
+    auto it = active_.find(c.id);
+    if (it != active_.end()) {
+      if (it->second.kind == OpKind::kPutClass || it->second.kind == OpKind::kDeleteClass)
+        classGeneration_.fetch_add(1, std::memory_order_relaxed);
+      sink = std::move(it->second.sink);
+      handed = std::move(it->second.handed);
+      active_.erase(it);
+    }
   }
   try {
     queue_.Push(std::move(c));
   } catch (...) {
     try {
       Completion minimal;
-      minimal.id = id;
+      minimal.id = c.id;
       minimal.hr = WBEM_E_OUT_OF_MEMORY;
       queue_.Push(std::move(minimal));
     } catch (...) {
     }
   }
   Finished();
-  ComPtr<ObjectSink> sink;  // released after the lock, outside the map
-  ComPtr<IWbemObjectSink> handed;
-  {
-    std::lock_guard<std::mutex> lock(activeMutex_);
-    auto it = active_.find(id);
-    if (it != active_.end()) {
-      sink = std::move(it->second.sink);
-      handed = std::move(it->second.handed);
-      active_.erase(it);
-      if (active_.empty()) activeCv_.notify_all();  // Shutdown may be waiting
-    }
-  }
-  // From here on only locals: `this` may already be gone.
 }
 
 // Thread: any.
@@ -432,16 +441,17 @@ void ConnectionImpl::Shutdown() noexcept {
     for (auto& [id, active] : active_) sinks.emplace_back(active.sink, active.handed);
   } catch (...) {
   }
+  stopping_.store(true, std::memory_order_release);
   for (auto& [sink, handed] : sinks) CancelActive(sink, handed);
-  {
-    std::unique_lock<std::mutex> lock(activeMutex_);
-    activeCv_.wait_for(lock, kCloseTimeout, [&] { return active_.empty(); });
-  }
+  WaitAllFinished(std::chrono::duration_cast<std::chrono::milliseconds>(kCloseTimeout));
   // The server never answered: complete locally; the sinks are detached, so
   // a late callback does nothing.
   for (auto& entry : sinks)
     entry.first->CompleteLocally(WBEM_E_CALL_CANCELLED,
                                  ToOle("the server did not answer the cancel"));
+  // A delivery that won its sink's latch just before may still be counting
+  // down: the connection must not go away under it.
+  WaitAllFinished(std::chrono::seconds(1));
   sinks.clear();
   cache_.Clear();
   if (hooks_) hooks_->Shutdown();

@@ -59,6 +59,7 @@ class ConnectionImpl final : public Connection, private SinkOwner {
   HRESULT Call(const OpRequest& req, IWbemClassObject* obj, IWbemContext* ctx,
                IWbemObjectSink* sink) noexcept;
   void Shutdown() noexcept;
+  bool WaitAllFinished(std::chrono::milliseconds timeout) noexcept;
   HRESULT Connect(OleString* message) noexcept;
   // Thread: COM worker. Cancels one started operation (semisynchronous ones
   // are forgotten and completed here).
@@ -81,7 +82,8 @@ class ConnectionImpl final : public Connection, private SinkOwner {
   // Its own lock, so that completions (server threads) and the JS thread's
   // Submit/Cancel do not contend for one mutex.
   std::mutex activeMutex_;
-  std::condition_variable activeCv_;       // active_ became empty
+  std::condition_variable activeCv_;       // an operation finished while stopping_
+  std::atomic<bool> stopping_{false};      // Shutdown is waiting for operations to finish
   std::unordered_map<uint32_t, Active> active_;  // started, not completed; guarded by activeMutex_
   bool stop_ = false;                      // guarded by mutex_
   bool closed_ = false;                    // guarded by mutex_ (JS side)
