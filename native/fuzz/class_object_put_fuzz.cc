@@ -345,8 +345,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       const HRESULT put = world.svc->PutClass(obj.get(), WBEM_FLAG_CREATE_ONLY, nullptr, nullptr);
       CheckHr(put);
       if (put == S_OK) {
-        Bstr name(W("Fuzz_New"));
-        REQUIRE(SUCCEEDED(world.svc->DeleteClass(name.get(), 0, nullptr, nullptr)));
+        // Under the name it was written with (a Put of __CLASS may have renamed it).
+        Variant cls;
+        REQUIRE(obj->Get(OLESTR("__CLASS"), 0, cls.put(), nullptr, nullptr) == S_OK && cls.vt() == VT_BSTR);
+        REQUIRE(SUCCEEDED(world.svc->DeleteClass(cls.get()->bstrVal, 0, nullptr, nullptr)));
       }
     }
   }
