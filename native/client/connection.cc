@@ -148,6 +148,10 @@ void ConnectionImpl::OnProgress(Completion&& c) noexcept {
 }
 
 // Thread: any (sink threads, or the COM worker for local completions).
+// Finished() must stay the last use of `this`: Shutdown returns (and the
+// connection may be destroyed, e.g. on the bridge's reaper thread) once every
+// operation has been counted down, not when active_ is empty. (This replaces
+// 8ba577a's reordering, which made the erase from active_ the last use.)
 void ConnectionImpl::OnFinal(Completion&& c) noexcept {
   ComPtr<ObjectSink> sink;  // released after the lock, outside the map
   ComPtr<IWbemObjectSink> handed;
