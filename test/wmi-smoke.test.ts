@@ -45,18 +45,6 @@ async function withWmi<T>(fn: (conn: Connection) => Promise<T>, options: Connect
   }
 }
 
-/** Whether this build carries the Windows call options (sinkSecurity, callMode). */
-async function hasCallOptions(): Promise<boolean> {
-  const bogus = { backend: 'embedded', callMode: 'bogus' } as unknown as ConnectOptions;
-  try {
-    const conn = await connect(bogus);
-    await conn.close();
-    return false;
-  } catch (e) {
-    return e instanceof Error && /callMode/.test(e.message);
-  }
-}
-
 describe('WMI smoke (host WMI)', { skip }, () => {
   it('connects to root\\cimv2', async () => {
     await withWmi(async (conn) => {
@@ -165,7 +153,6 @@ describe('WMI smoke (host WMI)', { skip }, () => {
 
 describe('Windows call options (sinkSecurity, callMode)', { skip }, () => {
   it('semisync reads through a polled enumerator and call result', async (t) => {
-    if (!(await hasCallOptions())) return t.skip('this build has no callMode/sinkSecurity plumbing (see docs/windows.md)');
     await withWmi(
       async (conn) => {
         // The enumerator is polled on the worker and fed to the sink's Indicate.
@@ -189,7 +176,6 @@ describe('Windows call options (sinkSecurity, callMode)', { skip }, () => {
   });
 
   it('semisync gives the async results on the embedded backend', async (t) => {
-    if (!(await hasCallOptions())) return t.skip('this build has no callMode/sinkSecurity plumbing (see docs/windows.md)');
     const repository = createRepository();
     const conn = await connect({ backend: 'embedded', repository, callMode: 'semisync' } as ConnectOptions);
     try {
@@ -210,7 +196,6 @@ describe('Windows call options (sinkSecurity, callMode)', { skip }, () => {
   });
 
   it("sinkSecurity 'unsecapp-check-access' needs Unsecapp.exe (Wine has none: a clear connect error)", async (t) => {
-    if (!(await hasCallOptions())) return t.skip('this build has no callMode/sinkSecurity plumbing (see docs/windows.md)');
     const options = { backend: 'wmi', sinkSecurity: 'unsecapp-check-access' } as ConnectOptions;
     if (!underWine) {
       await withWmi(async (conn) => {
