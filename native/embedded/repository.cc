@@ -468,25 +468,39 @@ OpResult Repository::PutClass(OleStringView ns, const ClassData& cls, long flags
 }
 
 // Thread: any (executor).
-OpResult Repository::PutInstance(OleStringView ns, const InstanceData& inst, long flags,
-                                 IWbemContext* ctx) {
+OpResult Repository::PutInstanceIn(OleStringView ns, const InstanceData& inst,
+                                   std::vector<com::Variant>* owned, long flags,
+                                   IWbemContext* ctx) {
+  Impl* impl = impl_.get();
   OleString className = inst.cls ? inst.cls->name : OleString();
   try {
-    std::unique_lock<std::shared_mutex> lock(impl_->mu);
-    Namespace* n = impl_->FindNamespace(ns);
+    std::unique_lock<std::shared_mutex> lock(impl->mu);
+    Namespace* n = impl->FindNamespace(ns);
     if (!n)
       return repo::Failure(WBEM_E_INVALID_NAMESPACE,
                            OLESTR("The namespace does not exist."), OleString(ns));
     OpResult r;
-    if (impl_->journal && impl_->RefuseWrite(className, &r)) return r;
-    r = impl_->PutInstanceLocked(n, inst, flags, ctx);
-    if (impl_->journal) impl_->LogPutInstance(n, &r);
+    if (impl->journal && impl->RefuseWrite(className, &r)) return r;
+    r = impl->PutInstanceLocked(n, inst, owned, flags, ctx);
+    if (impl->journal) impl->LogPutInstance(n, &r);
     return r;
   } catch (const std::bad_alloc&) {
     return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), className);
   } catch (...) {
     return repo::Failure(WBEM_E_FAILED, OLESTR("Unexpected failure."), className);
   }
+}
+
+// Thread: any (executor).
+OpResult Repository::PutInstance(OleStringView ns, const InstanceData& inst, long flags,
+                                 IWbemContext* ctx) {
+  return PutInstanceIn(ns, inst, nullptr, flags, ctx);
+}
+
+// Thread: any (executor).
+OpResult Repository::PutInstance(OleStringView ns, InstanceData&& inst, long flags,
+                                 IWbemContext* ctx) {
+  return PutInstanceIn(ns, inst, &inst.values, flags, ctx);
 }
 
 // Thread: any (executor).

@@ -62,6 +62,11 @@ class Repository {
                     IWbemContext* ctx);
   OpResult PutInstance(OleStringView ns, const InstanceData& inst, long flags,
                        IWbemContext* ctx);
+  // The same, taking the instance's values: they are moved into the store
+  // instead of copied (IWbemServices hands over its own snapshot). `inst`'s
+  // values are unspecified afterwards, whatever the outcome.
+  OpResult PutInstance(OleStringView ns, InstanceData&& inst, long flags,
+                       IWbemContext* ctx);
   // Deleting a class deletes its subclasses and all their instances;
   // deleting a __NAMESPACE instance removes that namespace subtree.
   OpResult DeleteClass(OleStringView ns, OleStringView className);
@@ -109,6 +114,9 @@ class Repository {
 
  private:
   struct Impl;
+  // Both PutInstance overloads; `owned`: null, or inst.values to move from.
+  OpResult PutInstanceIn(OleStringView ns, const InstanceData& inst,
+                         std::vector<com::Variant>* owned, long flags, IWbemContext* ctx);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -213,8 +213,11 @@ struct Repository::Impl {
   HRESULT Locate(OleStringView ns, OleStringView path, repo::Namespace** outNs,
                  repo::InstanceTable** table, repo::StoredInstance** it,
                  OleString* why) const;
+  // `owned`: null, or inst.values handed over by the caller (values are moved
+  // out of it instead of copied).
   OpResult PutInstanceLocked(repo::Namespace* ns, const InstanceData& inst,
-                             long flags, IWbemContext* ctx);
+                             std::vector<com::Variant>* owned, long flags,
+                             IWbemContext* ctx);
 
   // ---- classes (repository_classes.cc) ----
   OpResult PutClassLocked(repo::Namespace* ns, const ClassData& cls, long flags);

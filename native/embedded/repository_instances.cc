@@ -455,7 +455,8 @@ HRESULT Repository::Impl::Locate(OleStringView ns, OleStringView path, Namespace
 }
 
 // Thread: any (lock held exclusively).
-OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& inst, long flags,
+OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& inst,
+                                             std::vector<com::Variant>* owned, long flags,
                                              IWbemContext* ctx) {
   if (!inst.cls)
     return repo::Failure(WBEM_E_INVALID_OBJECT, OLESTR("The object is not an instance of a class."),
@@ -536,7 +537,10 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
   for (size_t i = 0; i < n; ++i) {
     const int j = from(i);
     if (j >= 0 && static_cast<size_t>(j) < inst.values.size()) {
-      vals[i] = inst.values[j];
+      if (owned)
+        vals[i] = std::move((*owned)[j]);  // a value is read once: j is unique per i
+      else
+        vals[i] = inst.values[j];
       set.Set(i, static_cast<size_t>(j) < inst.modified.size() && inst.modified[j]);
     } else {
       vals[i] = c.properties[i].value;

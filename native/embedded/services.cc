@@ -437,10 +437,12 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
     InstanceData data = view->Instance();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
     const long repoFlags = Effective(flags) & kRepositoryFlags;
-    return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) {
-      // Thread: executor worker or the caller.
-      OpResult r = repo_->PutInstance(ns_, data, repoFlags, context.get());
-      Report(d, r, OLESTR("PutInstance"), data.cls->name);
+    return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) mutable {
+      // Thread: executor worker or the caller. The body runs once, so the
+      // snapshot's values move into the store.
+      ClassPtr cls = data.cls;
+      OpResult r = repo_->PutInstance(ns_, std::move(data), repoFlags, context.get());
+      Report(d, r, OLESTR("PutInstance"), cls->name);
     }, OLESTR("PutInstance"));
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
