@@ -263,7 +263,10 @@ WP_TEST("lifetime: a connection released with puts in flight still completes the
   CHECK_QUIESCENT(base);
 }
 
-WP_TEST("delivery: the async hop of a put costs little CPU beyond the synchronous put") {
+// The async hop's CPU cost is printed for reading, not asserted: speed is the
+// benchmarks' business (npm run bench: nativeOnly), a timed check here would
+// only measure how loaded the machine is.
+WP_TEST("delivery: 20,000 async puts of objects already put synchronously all complete with success") {
   const emb::Counters base = emb::GetCounters();
   {
     Fixture f;
@@ -284,12 +287,13 @@ WP_TEST("delivery: the async hop of a put costs little CPU beyond the synchronou
     // A sink that only counts, so the measurement is the server's cost.
     struct CountingSink final : IWbemObjectSink {
       std::atomic<int> done{0};
+      std::atomic<int> failed{0};
       HRESULT STDMETHODCALLTYPE QueryInterface(REFIID, void**) noexcept override { return E_NOINTERFACE; }
       ULONG STDMETHODCALLTYPE AddRef() noexcept override { return 2; }
       ULONG STDMETHODCALLTYPE Release() noexcept override { return 1; }
       HRESULT STDMETHODCALLTYPE Indicate(long, IWbemClassObject**) noexcept override { return S_OK; }
       HRESULT STDMETHODCALLTYPE SetStatus(long, HRESULT hr, BSTR, IWbemClassObject*) noexcept override {
-        if (SUCCEEDED(hr)) done.fetch_add(1);
+        (SUCCEEDED(hr) ? done : failed).fetch_add(1);
         return S_OK;
       }
     } sink;
@@ -297,15 +301,11 @@ WP_TEST("delivery: the async hop of a put costs little CPU beyond the synchronou
     for (auto& o : objs) {
       if (FAILED(f.svc->PutInstanceAsync(o.get(), 0, nullptr, &sink))) Fail(__FILE__, __LINE__, "async put failed");
     }
-    while (sink.done.load() < kOps) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    while (sink.done.load() + sink.failed.load() < kOps) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     const double asyncNs = (cpuNow() - t0) / kOps;
     std::printf("# put: sync %.0f ns CPU, async %.0f ns CPU (hop %.0f ns)\n", syncNs, asyncNs, asyncNs - syncNs);
-    // Loose bound: CPU time includes wake-ups and the polling loop above.
-#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-    CHECK(asyncNs - syncNs < 100000.0);
-#else
-    CHECK(asyncNs - syncNs < 10000.0);
-#endif
+    CHECK_EQ(sink.failed.load(), 0);
+    CHECK_EQ(sink.done.load(), kOps);
     objs.clear();
   }
   CHECK_QUIESCENT(base);
