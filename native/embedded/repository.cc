@@ -337,6 +337,7 @@ Namespace* Repository::Impl::CreateNamespace(Namespace* parent, OleStringView na
 
 // Thread: any (lock held exclusively).
 void Repository::Impl::RemoveNamespace(Namespace* child) {
+  namespaceRemovals.fetch_add(1, std::memory_order_release);
   // Forget the subtree's names and instance counts first.
   std::vector<Namespace*> stack{child};
   while (!stack.empty()) {
@@ -440,6 +441,11 @@ OleString Repository::CanonicalNamespace(OleStringView ns) const {
   std::shared_lock<std::shared_mutex> lock(impl_->mu);
   Namespace* n = impl_->FindNamespace(ns);
   return n ? n->fullName : OleString();
+}
+
+// Thread: any.
+uint64_t Repository::NamespaceRemovals() const noexcept {
+  return impl_->namespaceRemovals.load(std::memory_order_acquire);
 }
 
 // Thread: any.

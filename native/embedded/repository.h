@@ -54,6 +54,10 @@ class Repository {
   // Namespace names: '\' or '/' separators, case-insensitive. Returns the
   // stored spelling ("root\cimv2") or an empty string when absent.
   OleString CanonicalNamespace(OleStringView ns) const;
+  // Thread: any, lock-free. Changes whenever a namespace is removed: a
+  // namespace seen to exist while it was G still exists while it is G (lets
+  // IWbemServices check its namespace once instead of under the lock per call).
+  uint64_t NamespaceRemovals() const noexcept;
   OleString ServerName() const;  // the machine name put in __SERVER / __PATH
 
   // `flags` were already validated by the caller (only the CREATE/UPDATE,

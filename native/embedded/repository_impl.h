@@ -178,6 +178,8 @@ struct Repository::Impl {
       byName;
   OleString server;
   std::atomic<size_t> instanceCount{0};
+  // Bumped (lock held exclusively) by every RemoveNamespace.
+  std::atomic<uint64_t> namespaceRemovals{0};
 
   // ---- namespaces (repository.cc) ----
   // Lock held by the caller (shared is enough).

@@ -188,8 +188,14 @@ ULONG STDMETHODCALLTYPE Services::Release() noexcept {
 
 // Thread: any.
 HRESULT Services::CheckNamespace() const noexcept {
+  // Read the removal count before looking: a removal after this read changes
+  // it, so the next call looks again.
+  const uint64_t removals = repo_->NamespaceRemovals();
+  if (nsSeenAt_.load(std::memory_order_acquire) == removals) return WBEM_S_NO_ERROR;
   try {
-    return repo_->CanonicalNamespace(ns_).empty() ? WBEM_E_INVALID_NAMESPACE : WBEM_S_NO_ERROR;
+    if (repo_->CanonicalNamespace(ns_).empty()) return WBEM_E_INVALID_NAMESPACE;
+    nsSeenAt_.store(removals, std::memory_order_release);
+    return WBEM_S_NO_ERROR;
   } catch (...) {
     return WBEM_E_OUT_OF_MEMORY;
   }

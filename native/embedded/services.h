@@ -165,6 +165,8 @@ class Services final : public IWbemServices, public StatusSource {
   const OleString ns_;
   const std::shared_ptr<CallRegistry> calls_;
   std::mutex statusMu_;
+  // NamespaceRemovals() when ns_ was last seen to exist (~0: not yet).
+  mutable std::atomic<uint64_t> nsSeenAt_{~uint64_t{0}};
   ClassPtr extendedStatus_;
 };
 
