@@ -7,31 +7,11 @@ namespace wmiput::embedded {
 namespace {
 
 // The sink that completes a pending CallResult.
-class Completer final : public IWbemObjectSink {
+class Completer final : public com::UnknownImpl<Completer, IWbemObjectSink, IID_IWbemObjectSink> {
+  friend class com::UnknownImpl<Completer, IWbemObjectSink, IID_IWbemObjectSink>;  // deletes us on the last Release
  public:
   explicit Completer(std::shared_ptr<CallResult::State> state) : state_(std::move(state)) {}
 
-  // Thread: any.
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (riid == IID_IUnknown || riid == IID_IWbemObjectSink) {
-      *ppv = static_cast<IWbemObjectSink*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
-    return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE Release() noexcept override {
-    ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (n == 0) delete this;
-    return n;
-  }
   // Thread: executor worker.
   HRESULT STDMETHODCALLTYPE Indicate(long lObjectCount,
                                      IWbemClassObject** apObjArray) noexcept override {
@@ -64,7 +44,6 @@ class Completer final : public IWbemObjectSink {
 
  private:
   ~Completer() = default;
-  std::atomic<ULONG> refs_{1};
   std::shared_ptr<CallResult::State> state_;
 };
 
@@ -105,30 +84,6 @@ HRESULT CallResult::CreateDone(HRESULT status, const OleString* text, IWbemClass
   } catch (...) {
     return WBEM_E_OUT_OF_MEMORY;
   }
-}
-
-// Thread: any.
-HRESULT STDMETHODCALLTYPE CallResult::QueryInterface(REFIID riid, void** ppv) noexcept {
-  if (!ppv) return E_POINTER;
-  if (riid == IID_IUnknown || riid == IID_IWbemCallResult) {
-    *ppv = static_cast<IWbemCallResult*>(this);
-    AddRef();
-    return S_OK;
-  }
-  *ppv = nullptr;
-  return E_NOINTERFACE;
-}
-
-// Thread: any.
-ULONG STDMETHODCALLTYPE CallResult::AddRef() noexcept {
-  return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-// Thread: any.
-ULONG STDMETHODCALLTYPE CallResult::Release() noexcept {
-  ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-  if (n == 0) delete this;
-  return n;
 }
 
 // Thread: any. Caller does not hold state_->mu.

@@ -11,12 +11,14 @@
 #include <memory>
 #include <mutex>
 
+#include "com/unknown.h"
 #include "com/raii.h"
 #include "embedded/model.h"
 
 namespace wmiput::embedded {
 
-class CallResult final : public IWbemCallResult {
+class CallResult final : public com::UnknownImpl<CallResult, IWbemCallResult, IID_IWbemCallResult> {
+  friend class com::UnknownImpl<CallResult, IWbemCallResult, IID_IWbemCallResult>;  // deletes us on the last Release
  public:
   // Thread: any. A pending call result and the sink that completes it (to be
   // passed to AsyncCall::Start; its Indicate keeps the first object, its
@@ -27,10 +29,6 @@ class CallResult final : public IWbemCallResult {
   static HRESULT CreateDone(HRESULT status, const OleString* text, IWbemClassObject* object,
                             com::ComPtr<IWbemCallResult>* result) noexcept;
 
-  // IUnknown
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override;
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override;
-  ULONG STDMETHODCALLTYPE Release() noexcept override;
   // IWbemCallResult. Thread: any.
   HRESULT STDMETHODCALLTYPE GetResultObject(long lTimeout,
                                             IWbemClassObject** ppResultObject) noexcept override;
@@ -56,7 +54,6 @@ class CallResult final : public IWbemCallResult {
   // false when lTimeout expired before completion.
   bool Wait(long lTimeout) noexcept;
 
-  std::atomic<ULONG> refs_{1};
   std::shared_ptr<State> state_;
 };
 

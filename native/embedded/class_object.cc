@@ -122,29 +122,6 @@ ClassObject::ClassObject(InstanceData inst) : isClass_(false), inst_(std::move(i
 ClassObject::~ClassObject() { live::classObjects.fetch_sub(1, std::memory_order_relaxed); }
 
 // Thread: any.
-HRESULT ClassObject::QueryInterface(REFIID riid, void** ppv) noexcept {
-  if (!ppv) return E_POINTER;
-  if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IWbemClassObject) ||
-      IsEqualIID(riid, IID_IWmiPutEmbeddedObject)) {
-    *ppv = static_cast<IWbemClassObject*>(this);
-    AddRef();
-    return S_OK;
-  }
-  *ppv = nullptr;
-  return E_NOINTERFACE;
-}
-
-// Thread: any.
-ULONG ClassObject::AddRef() noexcept { return refs_.fetch_add(1, std::memory_order_relaxed) + 1; }
-
-// Thread: any.
-ULONG ClassObject::Release() noexcept {
-  ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-  if (left == 0) delete this;
-  return left;
-}
-
-// Thread: any.
 ClassObject* ImplOf(IWbemClassObject* obj) noexcept {
   if (!obj) return nullptr;
   void* p = nullptr;

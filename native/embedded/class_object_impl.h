@@ -8,6 +8,7 @@
 #include <atomic>
 #include <vector>
 
+#include "com/unknown.h"
 #include "embedded/class_object.h"
 
 namespace wmiput::embedded {
@@ -23,7 +24,13 @@ int FindSystemProperty(OleStringView name) noexcept;
 OleStringView SystemPropertyName(int index) noexcept;
 CIMTYPE SystemPropertyType(int index) noexcept;
 
-class ClassObject final : public IWbemClassObject, public ClassObjectView {
+class ClassObject final : public com::UnknownImpl<ClassObject, IWbemClassObject, IID_IWbemClassObject>, public ClassObjectView {
+  friend class com::UnknownImpl<ClassObject, IWbemClassObject, IID_IWbemClassObject>;  // deletes us on the last Release
+  // QueryInterface also answers IID_IWmiPutEmbeddedObject: how ImplOf
+  // recognises our own objects.
+  static bool AlsoAnswers(REFIID riid) noexcept {
+    return IsEqualIID(riid, IID_IWmiPutEmbeddedObject);
+  }
  public:
   // A class object over shared data (`owned` = the data was made for this
   // object alone and may be written in place while nobody else holds it).
@@ -33,10 +40,6 @@ class ClassObject final : public IWbemClassObject, public ClassObjectView {
   ClassObject(const ClassObject&) = delete;
   ClassObject& operator=(const ClassObject&) = delete;
 
-  // IUnknown
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override;
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override;
-  ULONG STDMETHODCALLTYPE Release() noexcept override;
 
   // IWbemClassObject
   HRESULT STDMETHODCALLTYPE GetQualifierSet(IWbemQualifierSet** ppQualSet) noexcept override;
@@ -118,7 +121,6 @@ class ClassObject final : public IWbemClassObject, public ClassObjectView {
   HRESULT RenameClass(const VARIANT* value, CIMTYPE type);
   bool EqualTo(const ClassObject& other, long flags) const;
 
-  std::atomic<ULONG> refs_{1};
   const bool isClass_;
   ClassPtr cls_;       // classes
   bool owned_ = false;

@@ -1,3 +1,4 @@
+#include "com/unknown.h"
 #include "embedded/context.h"
 
 #include <atomic>
@@ -59,34 +60,14 @@ bool HoldsOnlyClassObjects(const VARIANT& v) {
   return true;
 }
 
-class Context final : public IWbemContext {
+class Context final : public com::UnknownImpl<Context, IWbemContext, IID_IWbemContext> {
+  friend class com::UnknownImpl<Context, IWbemContext, IID_IWbemContext>;  // deletes us on the last Release
  public:
   Context() { live::contexts.fetch_add(1, std::memory_order_relaxed); }
   ~Context() { live::contexts.fetch_sub(1, std::memory_order_relaxed); }
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
-  // Thread: any.
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IWbemContext)) {
-      *ppv = static_cast<IWbemContext*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
-    return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE Release() noexcept override {
-    ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
 
   // Thread: any.
   HRESULT STDMETHODCALLTYPE Clone(IWbemContext** ppNewCopy) noexcept override {
@@ -253,7 +234,6 @@ class Context final : public IWbemContext {
     return nullptr;
   }
 
-  std::atomic<ULONG> refs_{1};
   mutable std::mutex mutex_;
   std::vector<std::pair<OleString, com::Variant>> values_;
   bool enumActive_ = false;

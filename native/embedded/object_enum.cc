@@ -32,30 +32,6 @@ com::ComPtr<IWbemClassObject> ObjectEnum::MakeObject(const EnumSnapshot& items, 
 }
 
 // Thread: any.
-HRESULT STDMETHODCALLTYPE ObjectEnum::QueryInterface(REFIID riid, void** ppv) noexcept {
-  if (!ppv) return E_POINTER;
-  if (riid == IID_IUnknown || riid == IID_IEnumWbemClassObject) {
-    *ppv = static_cast<IEnumWbemClassObject*>(this);
-    AddRef();
-    return S_OK;
-  }
-  *ppv = nullptr;
-  return E_NOINTERFACE;
-}
-
-// Thread: any.
-ULONG STDMETHODCALLTYPE ObjectEnum::AddRef() noexcept {
-  return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-// Thread: any.
-ULONG STDMETHODCALLTYPE ObjectEnum::Release() noexcept {
-  ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-  if (n == 0) delete this;
-  return n;
-}
-
-// Thread: any.
 HRESULT STDMETHODCALLTYPE ObjectEnum::Reset() noexcept {
   if (forwardOnly_) return WBEM_E_INVALID_OPERATION;
   std::lock_guard<std::mutex> lk(mu_);

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <vector>
 
+#include "com/unknown.h"
 #include "com/raii.h"
 #include "embedded/model.h"
 
@@ -22,7 +23,8 @@ struct EnumSnapshot {
   size_t size() const { return classes.empty() ? instances.size() : classes.size(); }
 };
 
-class ObjectEnum final : public IEnumWbemClassObject {
+class ObjectEnum final : public com::UnknownImpl<ObjectEnum, IEnumWbemClassObject, IID_IEnumWbemClassObject> {
+  friend class com::UnknownImpl<ObjectEnum, IEnumWbemClassObject, IID_IEnumWbemClassObject>;  // deletes us on the last Release
  public:
   // Thread: any.
   static HRESULT Create(std::shared_ptr<const EnumSnapshot> items, bool forwardOnly,
@@ -32,9 +34,6 @@ class ObjectEnum final : public IEnumWbemClassObject {
   // Thread: any.
   static com::ComPtr<IWbemClassObject> MakeObject(const EnumSnapshot& items, size_t index);
 
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override;
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override;
-  ULONG STDMETHODCALLTYPE Release() noexcept override;
   // Thread: any (calls on one enumerator are serialised by its mutex).
   HRESULT STDMETHODCALLTYPE Reset() noexcept override;
   HRESULT STDMETHODCALLTYPE Next(long lTimeout, ULONG uCount, IWbemClassObject** apObjects,
@@ -48,7 +47,6 @@ class ObjectEnum final : public IEnumWbemClassObject {
              size_t position);
   ~ObjectEnum() = default;
 
-  std::atomic<ULONG> refs_{1};
   const std::shared_ptr<const EnumSnapshot> items_;
   const bool forwardOnly_;
   const HRESULT failure_;

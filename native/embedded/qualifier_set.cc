@@ -1,3 +1,4 @@
+#include "com/unknown.h"
 #include "embedded/qualifier_set.h"
 
 #include <atomic>
@@ -102,7 +103,8 @@ void AddCimType(const Property& p, bool propagated, QualifierList* out) {
   out->push_back(std::move(q));
 }
 
-class QualifierSet final : public IWbemQualifierSet {
+class QualifierSet final : public com::UnknownImpl<QualifierSet, IWbemQualifierSet, IID_IWbemQualifierSet> {
+  friend class com::UnknownImpl<QualifierSet, IWbemQualifierSet, IID_IWbemQualifierSet>;  // deletes us on the last Release
  public:
   QualifierSet(ClassObject* owner, QualifierScope scope, OleString name)
       : ownerRef_(com::ComPtr<IWbemClassObject>::Share(owner)),
@@ -110,27 +112,6 @@ class QualifierSet final : public IWbemQualifierSet {
         scope_(scope),
         name_(std::move(name)) {}
 
-  // Thread: any.
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualIID(riid, IID_IUnknown) || IsEqualIID(riid, IID_IWbemQualifierSet)) {
-      *ppv = static_cast<IWbemQualifierSet*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
-    return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE Release() noexcept override {
-    ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
 
   // Thread: any (one thread at a time per owner).
   HRESULT STDMETHODCALLTYPE Get(LPCWSTR wszName, long lFlags, VARIANT* pVal,
@@ -421,7 +402,6 @@ class QualifierSet final : public IWbemQualifierSet {
     return WBEM_E_PROPAGATED_QUALIFIER;
   }
 
-  std::atomic<ULONG> refs_{1};
   com::ComPtr<IWbemClassObject> ownerRef_;  // keeps owner_ alive
   ClassObject* owner_;
   QualifierScope scope_;

@@ -160,30 +160,6 @@ HRESULT Services::Create(const RepositoryPtr& repo, OleStringView ns,
   }
 }
 
-// Thread: any.
-HRESULT STDMETHODCALLTYPE Services::QueryInterface(REFIID riid, void** ppv) noexcept {
-  if (!ppv) return E_POINTER;
-  if (riid == IID_IUnknown || riid == IID_IWbemServices) {
-    *ppv = static_cast<IWbemServices*>(this);
-    AddRef();
-    return S_OK;
-  }
-  *ppv = nullptr;
-  return E_NOINTERFACE;
-}
-
-// Thread: any.
-ULONG STDMETHODCALLTYPE Services::AddRef() noexcept {
-  return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-}
-
-// Thread: any.
-ULONG STDMETHODCALLTYPE Services::Release() noexcept {
-  ULONG n = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-  if (n == 0) delete this;
-  return n;
-}
-
 // ---- shared machinery ------------------------------------------------------------
 
 // Thread: any.
@@ -464,9 +440,7 @@ HRESULT STDMETHODCALLTYPE Services::PutClass(IWbemClassObject* pObject, long lFl
   if (ppCallResult) *ppCallResult = nullptr;
   if (!pObject || !FlagsValid(lFlags, kPutClassFlags)) return WBEM_E_INVALID_PARAMETER;
   Form form;
-  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
-  form.ppCallResult = ppCallResult;
-  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  if (!Form::Call(lFlags, ppCallResult, &form)) return WBEM_E_INVALID_PARAMETER;
   return DoPutClass(pObject, lFlags, pCtx, form);
 }
 
@@ -477,9 +451,7 @@ HRESULT STDMETHODCALLTYPE Services::PutClassAsync(IWbemClassObject* pObject, lon
   if (!pObject || !pResponseHandler || !FlagsValid(lFlags, kPutClassAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoPutClass(pObject, lFlags, pCtx, form);
+  return DoPutClass(pObject, lFlags, pCtx, Form::Async(pResponseHandler));
 }
 
 // Thread: any.
@@ -489,9 +461,7 @@ HRESULT STDMETHODCALLTYPE Services::PutInstance(IWbemClassObject* pInst, long lF
   if (ppCallResult) *ppCallResult = nullptr;
   if (!pInst || !FlagsValid(lFlags, kPutInstanceFlags)) return WBEM_E_INVALID_PARAMETER;
   Form form;
-  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
-  form.ppCallResult = ppCallResult;
-  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  if (!Form::Call(lFlags, ppCallResult, &form)) return WBEM_E_INVALID_PARAMETER;
   return DoPutInstance(pInst, lFlags, pCtx, form);
 }
 
@@ -502,9 +472,7 @@ HRESULT STDMETHODCALLTYPE Services::PutInstanceAsync(IWbemClassObject* pInst, lo
   if (!pInst || !pResponseHandler || !FlagsValid(lFlags, kPutInstanceAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoPutInstance(pInst, lFlags, pCtx, form);
+  return DoPutInstance(pInst, lFlags, pCtx, Form::Async(pResponseHandler));
 }
 
 // ---- deletes -------------------------------------------------------------------
@@ -543,9 +511,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteClass(const BSTR strClass, long lFlags
   if (ppCallResult) *ppCallResult = nullptr;
   if (!FlagsValid(lFlags, kDeleteFlags)) return WBEM_E_INVALID_PARAMETER;
   Form form;
-  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
-  form.ppCallResult = ppCallResult;
-  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  if (!Form::Call(lFlags, ppCallResult, &form)) return WBEM_E_INVALID_PARAMETER;
   return DoDelete(true, strClass, pCtx, form);
 }
 
@@ -556,9 +522,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteClassAsync(const BSTR strClass, long l
   if (!pResponseHandler || !FlagsValid(lFlags, kDeleteAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoDelete(true, strClass, pCtx, form);
+  return DoDelete(true, strClass, pCtx, Form::Async(pResponseHandler));
 }
 
 // Thread: any.
@@ -568,9 +532,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteInstance(const BSTR strObjectPath, lon
   if (ppCallResult) *ppCallResult = nullptr;
   if (!FlagsValid(lFlags, kDeleteFlags)) return WBEM_E_INVALID_PARAMETER;
   Form form;
-  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
-  form.ppCallResult = ppCallResult;
-  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
+  if (!Form::Call(lFlags, ppCallResult, &form)) return WBEM_E_INVALID_PARAMETER;
   return DoDelete(false, strObjectPath, pCtx, form);
 }
 
@@ -581,9 +543,7 @@ HRESULT STDMETHODCALLTYPE Services::DeleteInstanceAsync(const BSTR strObjectPath
   if (!pResponseHandler || !FlagsValid(lFlags, kDeleteAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoDelete(false, strObjectPath, pCtx, form);
+  return DoDelete(false, strObjectPath, pCtx, Form::Async(pResponseHandler));
 }
 
 // ---- GetObject -----------------------------------------------------------------
@@ -641,10 +601,8 @@ HRESULT STDMETHODCALLTYPE Services::GetObject(const BSTR strObjectPath, long lFl
   if (ppObject) *ppObject = nullptr;
   if (!FlagsValid(lFlags, kGetObjectFlags)) return WBEM_E_INVALID_PARAMETER;
   Form form;
-  form.semisync = (lFlags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
-  form.ppCallResult = ppCallResult;
+  if (!Form::Call(lFlags, ppCallResult, &form)) return WBEM_E_INVALID_PARAMETER;
   form.ppObject = ppObject;
-  if (form.semisync && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
   if (!form.semisync && !ppObject && !ppCallResult) return WBEM_E_INVALID_PARAMETER;
   return DoGetObject(strObjectPath, lFlags, form);
 }
@@ -656,9 +614,7 @@ HRESULT STDMETHODCALLTYPE Services::GetObjectAsync(const BSTR strObjectPath, lon
   if (!pResponseHandler || !FlagsValid(lFlags, kGetObjectAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoGetObject(strObjectPath, lFlags, form);
+  return DoGetObject(strObjectPath, lFlags, Form::Async(pResponseHandler));
 }
 
 // ---- enumerations --------------------------------------------------------------
@@ -743,9 +699,7 @@ HRESULT STDMETHODCALLTYPE Services::CreateClassEnumAsync(const BSTR strSuperclas
   if (!pResponseHandler || !FlagsValid(lFlags, kClassEnumAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoEnum(true, strSuperclass, lFlags, form, nullptr);
+  return DoEnum(true, strSuperclass, lFlags, Form::Async(pResponseHandler), nullptr);
 }
 
 // Thread: any.
@@ -767,9 +721,7 @@ HRESULT STDMETHODCALLTYPE Services::CreateInstanceEnumAsync(
   if (!pResponseHandler || !FlagsValid(lFlags, kInstanceEnumAsyncFlags)) {
     return WBEM_E_INVALID_PARAMETER;
   }
-  Form form;
-  form.sink = pResponseHandler;
-  return DoEnum(false, strFilter, lFlags, form, nullptr);
+  return DoEnum(false, strFilter, lFlags, Form::Async(pResponseHandler), nullptr);
 }
 
 // ---- cancellation and the unsupported rest ---------------------------------------

@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 
+#include "com/unknown.h"
 #include "com/raii.h"
 #include "embedded/async_call.h"
 #include "embedded/embedded.h"
@@ -36,16 +37,13 @@
 
 namespace wmiput::embedded {
 
-class Services final : public IWbemServices, public StatusSource {
+class Services final : public com::UnknownImpl<Services, IWbemServices, IID_IWbemServices>, public StatusSource {
+  friend class com::UnknownImpl<Services, IWbemServices, IID_IWbemServices>;  // deletes us on the last Release
  public:
   // Thread: any. WBEM_E_INVALID_NAMESPACE when `ns` does not exist.
   static HRESULT Create(const RepositoryPtr& repo, OleStringView ns,
                         IWbemServices** out) noexcept;
 
-  // IUnknown. Thread: any.
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override;
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override;
-  ULONG STDMETHODCALLTYPE Release() noexcept override;
 
   // IWbemServices. Thread: any.
   HRESULT STDMETHODCALLTYPE OpenNamespace(const BSTR strNamespace, long lFlags,
@@ -136,6 +134,21 @@ class Services final : public IWbemServices, public StatusSource {
     bool semisync = false;                    // RETURN_IMMEDIATELY
     IWbemCallResult** ppCallResult = nullptr; // sync / semisync
     IWbemClassObject** ppObject = nullptr;    // sync GetObject
+
+    // Thread: any. The form of an ...Async call.
+    static Form Async(IWbemObjectSink* sink) noexcept {
+      Form f;
+      f.sink = sink;
+      return f;
+    }
+    // Thread: any. The form of a synchronous call, semisynchronous with
+    // WBEM_FLAG_RETURN_IMMEDIATELY; false when semisynchronous has nowhere
+    // to put its call result (the caller returns WBEM_E_INVALID_PARAMETER).
+    static bool Call(long flags, IWbemCallResult** ppCallResult, Form* out) noexcept {
+      out->semisync = (flags & WBEM_FLAG_RETURN_IMMEDIATELY) != 0;
+      out->ppCallResult = ppCallResult;
+      return !out->semisync || ppCallResult != nullptr;
+    }
   };
   // Checks common to every call: namespace still present.
   HRESULT CheckNamespace() const noexcept;
@@ -159,7 +172,6 @@ class Services final : public IWbemServices, public StatusSource {
               OleStringView defaultParameter) noexcept;
   ClassPtr ExtendedStatusClass() noexcept;
 
-  std::atomic<ULONG> refs_{1};
   const RepositoryPtr repo_;
   const std::shared_ptr<ServerState> state_;
   const OleString ns_;
