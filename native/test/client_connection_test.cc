@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "check.h"
+#include "client_values.h"
 #include "client/api.h"
 #include "client/coerce.h"
 #include "embedded/embedded.h"
@@ -19,46 +20,7 @@ using wmiput::com::OleString;
 using Kind = Value::Kind;
 namespace embedded = wmiput::embedded;
 
-Value Num(double d) {
-  Value v;
-  v.kind = Kind::kNumber;
-  v.number = d;
-  return v;
-}
-Value Big(bool negative, uint64_t magnitude) {
-  Value v;
-  v.kind = Kind::kBigInt;
-  v.negative = negative;
-  v.magnitude = magnitude;
-  return v;
-}
-Value Str(const OleString& s, Kind kind = Kind::kString) {
-  Value v;
-  v.kind = kind;
-  v.text = s;
-  return v;
-}
-Value Bool(bool b) {
-  Value v;
-  v.kind = Kind::kBoolean;
-  v.boolean = b;
-  return v;
-}
-Value Arr(std::vector<Value> items) {
-  Value v;
-  v.kind = Kind::kArray;
-  v.items = std::move(items);
-  return v;
-}
-Value Obj(const OleString& cls, NamedValues props) {
-  auto o = std::make_shared<ObjectValue>();
-  o->className = cls;
-  o->properties = std::move(props);
-  Value v;
-  v.kind = Kind::kObject;
-  v.object = o;
-  return v;
-}
+using namespace wmiput::client::testing;
 
 OleString W(const std::string& s) {
   OleString o;

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "check.h"
+#include "client_values.h"
 #include "client/coerce.h"
 
 namespace {
@@ -14,37 +15,7 @@ using wmiput::com::OleString;
 using wmiput::com::Variant;
 using Kind = Value::Kind;
 
-Value Num(double d) {
-  Value v;
-  v.kind = Kind::kNumber;
-  v.number = d;
-  return v;
-}
-Value Big(bool negative, uint64_t magnitude) {
-  Value v;
-  v.kind = Kind::kBigInt;
-  v.negative = negative;
-  v.magnitude = magnitude;
-  return v;
-}
-Value Str(const OleString& s, Kind kind = Kind::kString) {
-  Value v;
-  v.kind = kind;
-  v.text = s;
-  return v;
-}
-Value Bool(bool b) {
-  Value v;
-  v.kind = Kind::kBoolean;
-  v.boolean = b;
-  return v;
-}
-Value Arr(std::vector<Value> items) {
-  Value v;
-  v.kind = Kind::kArray;
-  v.items = std::move(items);
-  return v;
-}
+using namespace wmiput::client::testing;
 
 HRESULT To(const Value& v, CIMTYPE t, Variant* out, OleString* why = nullptr) {
   OleString w;
