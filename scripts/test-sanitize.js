@@ -26,6 +26,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { testFiles } = require('./test-files');
 
 const root = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -139,29 +140,7 @@ if (kind === 'address') {
 }
 
 // --- run the suite ---------------------------------------------------------------
-function walk(dir, suffix, out) {
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && e.name !== 'fixtures') walk(full, suffix, out);
-    } else if (e.name.endsWith(suffix)) {
-      out.push(full);
-    }
-  }
-  return out;
-}
-const files = [
-  ...walk(path.join(root, 'dist', 'test'), '.test.js', []),
-  ...walk(path.join(root, 'test'), '.test.mjs', []),
-]
-  .map((f) => path.relative(root, f))
-  .sort();
+const files = testFiles(root);
 
 const t = step(`node --test: ${files.length} files against ${path.relative(root, addon)} (LD_PRELOAD=${env.LD_PRELOAD})`);
 const status = run(process.execPath, ['--test', ...testArgs, ...files], { env });

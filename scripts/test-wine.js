@@ -22,6 +22,7 @@ const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { testFiles } = require('./test-files');
 
 const root = path.resolve(__dirname, '..');
 const nodeVersion = process.env.WMI_PUT_WINE_NODE_VERSION || '20.20.2';
@@ -160,23 +161,6 @@ function runUnderWine(wine, args, outFile, timeoutMs) {
   return { status: r.status, signal: r.signal, error: r.error, text };
 }
 
-function walk(dir, suffix, out) {
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && e.name !== 'fixtures') walk(full, suffix, out);
-    } else if (e.name.endsWith(suffix)) {
-      out.push(full);
-    }
-  }
-  return out;
-}
 
 function main() {
   const wine = wineBinary();
@@ -207,10 +191,7 @@ function main() {
     timed('tsc', ensureCompiledTs);
     // The native binary already ran directly above; the rest of the suite
     // runs here as it does on Linux.
-    const files = [
-      ...walk(path.join(root, 'dist', 'test'), '.test.js', []),
-      ...walk(path.join(root, 'test'), '.test.mjs', []).filter((f) => !f.endsWith('native.test.mjs')),
-    ].map((f) => path.relative(root, f).replace(/\\/g, '/')).sort();
+    const files = testFiles(root).filter((f) => !f.endsWith('native.test.mjs'));
     // One node.exe per file, each running its tests in-process: under Wine
     // the `node --test` parent prints its summary and then never exits.
     let pass = 0;

@@ -7,28 +7,10 @@
 'use strict';
 
 const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
 const path = require('node:path');
+const { testFiles } = require('./test-files');
 
 const root = path.resolve(__dirname, '..');
-
-function walk(dir, suffix, out) {
-  let entries;
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) {
-      if (e.name !== 'node_modules' && e.name !== 'fixtures') walk(full, suffix, out);
-    } else if (e.name.endsWith(suffix)) {
-      out.push(full);
-    }
-  }
-  return out;
-}
 
 const tsc = require.resolve('typescript/bin/tsc', { paths: [root] });
 const compiled = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
@@ -37,10 +19,7 @@ if (compiled.status !== 0) {
   process.exit(1);
 }
 
-const files = [
-  ...walk(path.join(root, 'dist', 'test'), '.test.js', []),
-  ...walk(path.join(root, 'test'), '.test.mjs', []),
-].map((f) => path.relative(root, f)).sort();
+const files = testFiles(root);
 if (files.length === 0) {
   console.error('npm test: no test files found');
   process.exit(1);
