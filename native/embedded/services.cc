@@ -18,6 +18,8 @@ namespace {
 // Allowed flag sets per method (wmi-put-semantics.md §1.2); bits of
 // WBEM_MASK_RESERVED_FLAGS are ignored everywhere.
 constexpr long kCreateUpdate = WBEM_FLAG_UPDATE_ONLY | WBEM_FLAG_CREATE_ONLY;
+// The description of a failure injected through RepositoryControls.
+constexpr const OLECHAR* kInjectedFault = OLESTR("Injected fault.");
 constexpr long kPutInstanceAsyncFlags =
     kCreateUpdate | WBEM_FLAG_SEND_STATUS | WBEM_FLAG_USE_AMENDED_QUALIFIERS;
 constexpr long kPutInstanceFlags =
@@ -282,12 +284,12 @@ void Services::Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
 }
 
 // Thread: any.
-OpBody Services::FaultBody(HRESULT hr, const OLECHAR* operation, OleString parameterInfo) {
+OpBody Services::FailureBody(HRESULT hr, const OLECHAR* operation, const OLECHAR* description,
+                             OleString parameterInfo) {
   com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
-  return [this, keep, hr, operation, parameterInfo](Delivery& d) {
+  return [this, keep, hr, operation, description, parameterInfo](Delivery& d) {
     // Thread: executor worker or the caller.
-    com::ComPtr<IWbemClassObject> status =
-        StatusObject(hr, operation, OLESTR("Injected fault."), parameterInfo);
+    com::ComPtr<IWbemClassObject> status = StatusObject(hr, operation, description, parameterInfo);
     d.Complete(hr, nullptr, status.get());
   };
 }
@@ -352,28 +354,21 @@ HRESULT Services::DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ct
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, OLESTR("PutClass"), std::move(name)), OLESTR("PutClass"));
+      return Run(form, FailureBody(fault.hr, OLESTR("PutClass"), kInjectedFault, std::move(name)), OLESTR("PutClass"));
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (!isClass) {
-      return Run(form, [this, keep, name](Delivery& d) {
-        // Thread: executor worker or the caller.
-        com::ComPtr<IWbemClassObject> status = StatusObject(
-            WBEM_E_INVALID_CLASS, OLESTR("PutClass"),
-            OLESTR("PutClass was given an instance; it takes a class object."), name);
-        d.Complete(WBEM_E_INVALID_CLASS, nullptr, status.get());
-      }, OLESTR("PutClass"));
+      return Run(form, FailureBody(WBEM_E_INVALID_CLASS, OLESTR("PutClass"),
+                                   OLESTR("PutClass was given an instance; it takes a class object."),
+                                   std::move(name)),
+                 OLESTR("PutClass"));
     }
     if (!(flags & WBEM_FLAG_USE_AMENDED_QUALIFIERS) && view->HasAmendedQualifiers()) {
-      return Run(form, [this, keep, name](Delivery& d) {
-        // Thread: executor worker or the caller.
-        com::ComPtr<IWbemClassObject> status = StatusObject(
-            WBEM_E_AMENDED_OBJECT, OLESTR("PutClass"),
-            OLESTR("The class carries amended qualifiers; write it with ")
-            OLESTR("WBEM_FLAG_USE_AMENDED_QUALIFIERS."),
-            name);
-        d.Complete(WBEM_E_AMENDED_OBJECT, nullptr, status.get());
-      }, OLESTR("PutClass"));
+      return Run(form, FailureBody(WBEM_E_AMENDED_OBJECT, OLESTR("PutClass"),
+                                   OLESTR("The class carries amended qualifiers; write it with ")
+                                   OLESTR("WBEM_FLAG_USE_AMENDED_QUALIFIERS."),
+                                   std::move(name)),
+                 OLESTR("PutClass"));
     }
     ClassData data = view->Class();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
@@ -404,17 +399,14 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, OLESTR("PutInstance"), std::move(name)), OLESTR("PutInstance"));
+      return Run(form, FailureBody(fault.hr, OLESTR("PutInstance"), kInjectedFault, std::move(name)), OLESTR("PutInstance"));
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (isClass) {
-      return Run(form, [this, keep, name](Delivery& d) {
-        // Thread: executor worker or the caller.
-        com::ComPtr<IWbemClassObject> status = StatusObject(
-            WBEM_E_INVALID_OBJECT, OLESTR("PutInstance"),
-            OLESTR("PutInstance was given a class; it takes an instance."), name);
-        d.Complete(WBEM_E_INVALID_OBJECT, nullptr, status.get());
-      }, OLESTR("PutInstance"));
+      return Run(form, FailureBody(WBEM_E_INVALID_OBJECT, OLESTR("PutInstance"),
+                                   OLESTR("PutInstance was given a class; it takes an instance."),
+                                   std::move(name)),
+                 OLESTR("PutInstance"));
     }
     InstanceData data = view->Instance();  // snapshot: the caller may reuse its object
     com::ComPtr<IWbemContext> context = com::ComPtr<IWbemContext>::Share(ctx);
@@ -489,7 +481,7 @@ HRESULT Services::DoDelete(bool isClass, const BSTR target, IWbemContext* /*ctx*
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FaultBody(fault.hr, op, std::move(name)), op);
+      return Run(form, FailureBody(fault.hr, op, kInjectedFault, std::move(name)), op);
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     return Run(form, [this, keep, isClass, op, name](Delivery& d) {

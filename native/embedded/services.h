@@ -155,8 +155,10 @@ class Services final : public com::UnknownImpl<Services, IWbemServices, IID_IWbe
   // Runs `body` in the requested form (see the file comment); `operation`
   // names it in error objects.
   HRESULT Run(const Form& form, OpBody body, const OLECHAR* operation) noexcept;
-  // A body that only reports an injected fault.
-  OpBody FaultBody(HRESULT hr, const OLECHAR* operation, OleString parameterInfo);
+  // A body that completes with `hr` and an __ExtendedStatus object
+  // (`description` must outlive the call: a literal).
+  OpBody FailureBody(HRESULT hr, const OLECHAR* operation, const OLECHAR* description,
+                     OleString parameterInfo);
   // Common tails of the Put/Delete methods.
   HRESULT DoPutClass(IWbemClassObject* obj, long flags, IWbemContext* ctx,
                      const Form& form) noexcept;
