@@ -108,6 +108,8 @@ class AsyncCall final : public Task, public Delivery {
   // Task. Thread: executor worker.
   void Run() noexcept override;
   void Done() noexcept override { Release(); }
+  // Thread: executor worker. Its final status is already delivered (cancelled).
+  bool Moot() const noexcept override { return Finished(); }
 
   // Delivery. Thread: executor worker (the one running the body).
   bool Indicate(long count, IWbemClassObject** objects) noexcept override;

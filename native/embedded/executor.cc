@@ -39,6 +39,11 @@ thread_local const void* tlsLane = nullptr;
 // submissions are sparse).
 constexpr std::chrono::microseconds kIdleSpin{20};
 
+// Thread: any. The cores, at least 1 (hardware_concurrency may say 0).
+int HardwareThreads() noexcept {
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+}
+
 // Thread: any.
 inline void CpuRelax() {
 #if defined(__x86_64__) || defined(__i386__)
@@ -85,15 +90,15 @@ class FunctionTask final : public Task {
 
 // Thread: any.
 Executor::Executor(int poolThreads)
-    : poolThreads_(poolThreads > 0
-                       ? poolThreads
-                       : std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 2, 4)),
+    : poolThreads_(poolThreads > 0 ? poolThreads
+                                   : std::clamp(HardwareThreads() - 1, 1, 4)),
       pool_(std::make_shared<Lane>(poolThreads_)),
+      wide_(std::make_shared<Lane>(std::max(std::clamp(HardwareThreads(), 2, 4), poolThreads_))),
       ordered_(std::make_shared<Lane>(1)) {}
 
 // Thread: any (possibly one of this executor's workers).
 Executor::~Executor() {
-  for (auto* lane : {&pool_, &ordered_}) {
+  for (auto* lane : {&pool_, &wide_, &ordered_}) {
     std::shared_ptr<Lane>& l = *lane;
     {
       std::lock_guard<std::mutex> lk(l->mu);
@@ -114,7 +119,10 @@ Executor::~Executor() {
 HRESULT Executor::Submit(Task* task, DeliveryMode mode,
                          std::chrono::microseconds latency) noexcept {
   if (!task) return E_POINTER;
-  const std::shared_ptr<Lane>& lane = mode == DeliveryMode::kOrdered ? ordered_ : pool_;
+  const std::shared_ptr<Lane>& lane =
+      mode == DeliveryMode::kOrdered                                   ? ordered_
+      : mode == DeliveryMode::kChaos || latency > std::chrono::microseconds{0} ? wide_
+                                                                       : pool_;
   task->next_ = nullptr;
   task->delay_ = latency;
   task->chaos_ = mode == DeliveryMode::kChaos;
@@ -157,7 +165,7 @@ HRESULT Executor::Submit(Task* task, DeliveryMode mode,
               self->queuedHint.store(self->queued, std::memory_order_relaxed);
               ++self->running;
               lk.unlock();
-              if (t->delay_.count() > 0) std::this_thread::sleep_for(t->delay_);
+              if (t->delay_.count() > 0 && !t->Moot()) std::this_thread::sleep_for(t->delay_);
               if (t->chaos_) SpinFor(ChaosDelay());
               t->Run();
               t->Done();
@@ -209,7 +217,8 @@ HRESULT Executor::Submit(std::function<void()> fn, DeliveryMode mode,
 
 // Thread: any.
 bool Executor::OnWorkerThread() const noexcept {
-  return tlsLane != nullptr && (tlsLane == pool_.get() || tlsLane == ordered_.get());
+  return tlsLane != nullptr &&
+         (tlsLane == pool_.get() || tlsLane == wide_.get() || tlsLane == ordered_.get());
 }
 
 }  // namespace wmiput::embedded
