@@ -21,6 +21,7 @@
 #include "com/com.h"
 #include "com/raii.h"
 #include "com/status.h"
+#include "com/unknown.h"
 #include "embedded/embedded.h"
 
 namespace {
@@ -90,31 +91,12 @@ class Window {
 };
 
 // One sink per put, as the client uses; it reports the final status once.
-class PutSink final : public IWbemObjectSink {
+class PutSink final : public wmiput::com::UnknownImpl<PutSink, IWbemObjectSink, IID_IWbemObjectSink> {
+  friend class wmiput::com::UnknownImpl<PutSink, IWbemObjectSink, IID_IWbemObjectSink>;
+
  public:
   explicit PutSink(Window* window) : window_(window) {}
 
-  // Thread: any (main or embedded executor).
-  HRESULT STDMETHODCALLTYPE QueryInterface(REFIID riid, void** ppv) noexcept override {
-    if (!ppv) return E_POINTER;
-    if (IsEqualGUID(riid, IID_IUnknown) || IsEqualGUID(riid, IID_IWbemObjectSink)) {
-      *ppv = static_cast<IWbemObjectSink*>(this);
-      AddRef();
-      return S_OK;
-    }
-    *ppv = nullptr;
-    return E_NOINTERFACE;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE AddRef() noexcept override {
-    return refs_.fetch_add(1, std::memory_order_relaxed) + 1;
-  }
-  // Thread: any.
-  ULONG STDMETHODCALLTYPE Release() noexcept override {
-    ULONG left = refs_.fetch_sub(1, std::memory_order_acq_rel) - 1;
-    if (left == 0) delete this;
-    return left;
-  }
   // Thread: embedded executor. A put indicates nothing; tolerate it anyway.
   HRESULT STDMETHODCALLTYPE Indicate(long, IWbemClassObject**) noexcept override {
     return WBEM_S_NO_ERROR;
@@ -130,7 +112,6 @@ class PutSink final : public IWbemObjectSink {
 
  private:
   ~PutSink() = default;
-  std::atomic<ULONG> refs_{1};
   std::atomic<bool> done_{false};
   Window* const window_;
 };

@@ -464,30 +464,22 @@ bool Decoder::StrRaw(const uint8_t** data, uint32_t* units) noexcept {
   return true;
 }
 
-// Thread: any.
-bool EncodeVariant(Encoder& e, const VARIANT& v) { return EncodeVariantAt(e, v, 0); }
-bool DecodeVariant(Decoder& d, com::Variant* out) {
-  if (DecodeVariantAt(d, out, 0)) return true;
+// Thread: any. A top-level decoder that failed marks its Decoder failed.
+static bool Failed(Decoder& d) {
   d.Fail();
   return false;
 }
+bool EncodeVariant(Encoder& e, const VARIANT& v) { return EncodeVariantAt(e, v, 0); }
+bool DecodeVariant(Decoder& d, com::Variant* out) { return DecodeVariantAt(d, out, 0) || Failed(d); }
 bool EncodeQualifiers(Encoder& e, const QualifierList& list) { return EncodeQualifiersAt(e, list, 0); }
 bool DecodeQualifiers(Decoder& d, QualifierList* out) {
-  if (DecodeQualifiersAt(d, out, 0)) return true;
-  d.Fail();
-  return false;
+  return DecodeQualifiersAt(d, out, 0) || Failed(d);
 }
 bool EncodeClass(Encoder& e, const ClassData& c) { return EncodeClassAt(e, c, 0); }
-bool DecodeClass(Decoder& d, ClassData* out) {
-  if (DecodeClassAt(d, out, 0)) return true;
-  d.Fail();
-  return false;
-}
+bool DecodeClass(Decoder& d, ClassData* out) { return DecodeClassAt(d, out, 0) || Failed(d); }
 bool EncodeInstanceData(Encoder& e, const InstanceData& inst) { return EncodeInstanceAt(e, inst, 0); }
 bool DecodeInstanceData(Decoder& d, InstanceData* out) {
-  if (DecodeInstanceAt(d, out, 0)) return true;
-  d.Fail();
-  return false;
+  return DecodeInstanceAt(d, out, 0) || Failed(d);
 }
 
 }  // namespace wmiput::embedded::storage

@@ -24,6 +24,7 @@
 #include "com/raii.h"
 #include "embedded/counters.h"
 #include "embedded/embedded.h"
+#include "fuzz/fuzz_reader.h"
 
 using wmiput::com::Bstr;
 using wmiput::com::ComPtr;
@@ -33,15 +34,10 @@ using wmiput::com::Variant;
 
 namespace {
 
-// Reads the fuzzer input front to back; past the end it yields zeros.
-class Reader {
+// The input as integers, plus length-prefixed UTF-16 text.
+class Reader : public wmiput::fuzz::FuzzReader {
  public:
-  Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  bool empty() const { return pos_ >= size_; }
-  uint8_t U8() { return pos_ < size_ ? data_[pos_++] : 0; }
-  uint16_t U16() { return static_cast<uint16_t>(U8() | (U8() << 8)); }
-  uint32_t U32() { return static_cast<uint32_t>(U16()) | (static_cast<uint32_t>(U16()) << 16); }
-  uint64_t U64() { return static_cast<uint64_t>(U32()) | (static_cast<uint64_t>(U32()) << 32); }
+  using FuzzReader::FuzzReader;
   // UTF-16 text of up to `max` units, length first.
   OleString Text(size_t max) {
     size_t n = U8() % (max + 1);
@@ -49,11 +45,6 @@ class Reader {
     for (size_t i = 0; i < n && !empty(); ++i) s.push_back(static_cast<OLECHAR>(U16()));
     return s;
   }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t pos_ = 0;
 };
 
 const CIMTYPE kTypes[] = {CIM_SINT8,  CIM_UINT8,  CIM_SINT16,    CIM_UINT16,   CIM_SINT32,

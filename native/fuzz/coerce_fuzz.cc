@@ -33,6 +33,7 @@
 #include "com/raii.h"
 #include "embedded/counters.h"
 #include "embedded/embedded.h"
+#include "fuzz/fuzz_reader.h"
 
 using wmiput::client::ObjectValue;
 using wmiput::client::Value;
@@ -44,20 +45,7 @@ using Kind = wmiput::client::Value::Kind;
 
 namespace {
 
-class Reader {
- public:
-  Reader(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  bool empty() const { return pos_ >= size_; }
-  uint8_t U8() { return pos_ < size_ ? data_[pos_++] : 0; }
-  uint16_t U16() { return static_cast<uint16_t>(U8() | (U8() << 8)); }
-  uint32_t U32() { return static_cast<uint32_t>(U16()) | (static_cast<uint32_t>(U16()) << 16); }
-  uint64_t U64() { return static_cast<uint64_t>(U32()) | (static_cast<uint64_t>(U32()) << 32); }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-  size_t pos_ = 0;
-};
+using Reader = wmiput::fuzz::FuzzReader;
 
 // A violated invariant: say which, then abort (libFuzzer keeps the input).
 #define REQUIRE(cond)                                                         \
