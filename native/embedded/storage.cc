@@ -89,6 +89,23 @@ bool ValidFrameAt(const uint8_t* p, size_t n) noexcept {
 }  // namespace
 
 struct Journal::State {
+  // Sizes of records by kind: the inputs of the live-size estimate.
+  struct Tally {
+    uint64_t instBytes = 0, instCount = 0, otherBytes = 0;
+    void Count(uint8_t type, uint64_t bytes) {
+      if (type == kInstancePut) {
+        instBytes += bytes;
+        ++instCount;
+      } else if (type == kClassPut || type == kClassState || type == kNamespaceCreate) {
+        otherBytes += bytes;
+      }
+    }
+    void Add(const Tally& o) {
+      instBytes += o.instBytes;
+      instCount += o.instCount;
+      otherBytes += o.otherBytes;
+    }
+  };
   struct Waiter {
     uint64_t ticket;
     std::function<void(HRESULT)> fn;
@@ -107,7 +124,8 @@ struct Journal::State {
   uint64_t lastSeq = 0, durableSeq = 0;
   bool swapReady = false;
   File swapFile;
-  uint64_t swapBytes = 0, swapInstBytes = 0, swapInstCount = 0, swapOtherBytes = 0;
+  uint64_t swapBytes = 0;
+  Tally swapTally;  // the snapshot's records
   std::deque<Waiter> waiters;
   bool eligible = false;    // a queued waiter is already durable
   bool delivering = false;  // the commit thread is running completions
@@ -121,23 +139,26 @@ struct Journal::State {
   SnapshotFn snapshot;
   LiveFn live;
   uint64_t fileBytes = 0;
-  uint64_t instBytes = 0, instCount = 0, otherBytes = 0;  // live-size estimate inputs
+  Tally tally;      // the records of the file (replayed, written, or the snapshot + its tail)
+  Tally tailTally;  // the records of `tail`
   JournalStats stats;
 
   // mu held.
   uint64_t LiveEstimateLocked() const {
-    const uint64_t avg = instCount ? instBytes / instCount : 0;
+    const uint64_t avg = tally.instCount ? tally.instBytes / tally.instCount : 0;
     const uint64_t n = live ? live() : 0;
-    return kHeaderSize + n * (avg + kFrameHeader / 8) + otherBytes;
+    return kHeaderSize + n * (avg + kFrameHeader / 8) + tally.otherBytes;
   }
   // mu held.
   void CountRecord(uint8_t type, size_t bytes) {
-    if (type == kInstancePut) {
-      instBytes += bytes;
-      ++instCount;
-    } else if (type == kClassPut || type == kClassState || type == kNamespaceCreate) {
-      otherBytes += bytes;
-    }
+    tally.Count(type, bytes);
+    if (capturing) tailTally.Count(type, bytes);
+  }
+  // mu held. Ends capturing the records written after the snapshot mark.
+  void DropTailLocked() {
+    capturing = false;
+    tail.clear();
+    tailTally = Tally{};
   }
 };
 
@@ -209,7 +230,8 @@ void CompactionRun(std::shared_ptr<State> s) {
   HRESULT hr = S_OK;
   std::string why;
   File fresh;
-  uint64_t bytes = 0, instBytes = 0, instCount = 0, otherBytes = 0;
+  uint64_t bytes = 0;
+  State::Tally snapTally;
   bool marked = false;
   try {
     Encoder snap;
@@ -217,6 +239,7 @@ void CompactionRun(std::shared_ptr<State> s) {
       std::lock_guard<std::mutex> lk(s->mu);
       s->capturing = true;
       s->tail.clear();
+      s->tailTally = State::Tally{};
       marked = true;
       return s->lastSeq;
     };
@@ -227,12 +250,7 @@ void CompactionRun(std::shared_ptr<State> s) {
       const std::vector<uint8_t>& b = snap.bytes();
       for (size_t off = 0; off < b.size();) {
         const size_t rec = RecordSize(b.data() + off);
-        if (b[off] == kInstancePut) {
-          instBytes += rec;
-          ++instCount;
-        } else if (b[off] == kClassPut || b[off] == kClassState || b[off] == kNamespaceCreate) {
-          otherBytes += rec;
-        }
+        snapTally.Count(b[off], rec);
         off += rec;
       }
       RemoveFile(s->tmpPath);
@@ -251,8 +269,7 @@ void CompactionRun(std::shared_ptr<State> s) {
   }
   std::unique_lock<std::mutex> lk(s->mu);
   if (hr != S_OK || s->stopping || s->failed != S_OK) {
-    s->capturing = false;
-    s->tail.clear();
+    s->DropTailLocked();
     s->tail.shrink_to_fit();
     fresh.Close();
     RemoveFile(s->tmpPath);
@@ -265,9 +282,7 @@ void CompactionRun(std::shared_ptr<State> s) {
   s->swapReady = true;
   s->swapFile = std::move(fresh);
   s->swapBytes = bytes;
-  s->swapInstBytes = instBytes;
-  s->swapInstCount = instCount;
-  s->swapOtherBytes = otherBytes;
+  s->swapTally = snapTally;
   lk.unlock();
   s->wake.notify_one();
 }
@@ -289,6 +304,10 @@ void CommitLoop(std::shared_ptr<State> s) {
       if (swap) {
         batch.swap(s->tail);
         s->pending.clear();
+        // From here the file is the snapshot and its tail; what is appended
+        // from now on counts on top.
+        s->tally = s->swapTally;
+        s->tally.Add(s->tailTally);
       } else {
         fresh.Close();
         RemoveFile(s->tmpPath);
@@ -296,8 +315,7 @@ void CommitLoop(std::shared_ptr<State> s) {
         s->compactResult = WBEM_E_SHUTTING_DOWN;
         s->compactCv.notify_all();
       }
-      s->capturing = false;
-      s->tail.clear();
+      s->DropTailLocked();
     }
     if (!swap) batch.swap(s->pending);
     const uint64_t upto = s->lastSeq;
@@ -324,9 +342,6 @@ void CommitLoop(std::shared_ptr<State> s) {
         ++s->stats.commits;
         if (swap) {
           ++s->stats.compactions;
-          s->instBytes += s->swapInstBytes;
-          s->instCount += s->swapInstCount;
-          s->otherBytes += s->swapOtherBytes;
         } else {
           s->fileBytes += written;
         }

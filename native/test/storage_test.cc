@@ -391,6 +391,27 @@ WP_TEST("storage: a second opener gets WBEM_E_ACCESS_DENIED until the first clos
   CHECK_HR(hr, S_OK);
 }
 
+WP_TEST("storage: compacting unchanged data again keeps the file size and the live-size estimate") {
+  const std::string path = Fresh("recompact");
+  auto r = OpenAt(path);
+  for (int c = 0; c < 40; ++c) {
+    const std::string name = "Cls" + std::to_string(c);
+    CHECK_HR(PutCD(*r, Base(name.c_str(), {KeyProp("K", CIM_UINT32), Prop("Pad", CIM_STRING)})), S_OK);
+  }
+  for (int i = 0; i < 20; ++i) CHECK_HR(PutD(*r, Inst(*r, "Cls0", {{"K", I4(i)}, {"Pad", Str("x")}})), S_OK);
+  CHECK_HR(r->Compact(), S_OK);
+  const DurableStats first = r->Stats();
+  for (int k = 0; k < 3; ++k) CHECK_HR(r->Compact(), S_OK);
+  const DurableStats later = r->Stats();
+  CHECK_EQ(later.compactions, first.compactions + 3);
+  CHECK_EQ(later.fileBytes, first.fileBytes);
+  // The estimate decides when compaction runs on its own: it must describe
+  // the file as it is, not grow with every compaction.
+  CHECK_EQ(later.liveEstimate, first.liveEstimate);
+  CHECK(first.liveEstimate <= first.fileBytes + 4096);
+  CHECK_HR(r->Close(), S_OK);
+}
+
 WP_TEST("storage: put/delete churn keeps the file bounded by compaction; data intact after reopen") {
   const std::string path = Fresh("churn");
   {
