@@ -478,7 +478,8 @@ OpResult Repository::PutInstanceIn(OleStringView ns, const InstanceData& inst,
                                    std::vector<com::Variant>* owned, long flags,
                                    IWbemContext* ctx) {
   Impl* impl = impl_.get();
-  OleString className = inst.cls ? inst.cls->name : OleString();
+  // For error results only; inst.cls outlives the call (only values move).
+  const OleStringView className = inst.cls ? OleStringView(inst.cls->name) : OleStringView();
   try {
     std::unique_lock<std::shared_mutex> lock(impl->mu);
     Namespace* n = impl->FindNamespace(ns);
@@ -487,13 +488,14 @@ OpResult Repository::PutInstanceIn(OleStringView ns, const InstanceData& inst,
                            OLESTR("The namespace does not exist."), OleString(ns));
     OpResult r;
     if (impl->journal && impl->RefuseWrite(className, &r)) return r;
-    r = impl->PutInstanceLocked(n, inst, owned, flags, ctx);
-    if (impl->journal) impl->LogPutInstance(n, &r);
+    StoredInstance* stored = nullptr;
+    r = impl->PutInstanceLocked(n, inst, owned, flags, ctx, &stored);
+    if (impl->journal) impl->LogPutInstance(n, stored, &r);
     return r;
   } catch (const std::bad_alloc&) {
-    return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), className);
+    return repo::Failure(WBEM_E_OUT_OF_MEMORY, OLESTR("Out of memory."), OleString(className));
   } catch (...) {
-    return repo::Failure(WBEM_E_FAILED, OLESTR("Unexpected failure."), className);
+    return repo::Failure(WBEM_E_FAILED, OLESTR("Unexpected failure."), OleString(className));
   }
 }
 

@@ -67,8 +67,9 @@ class Repository {
   OpResult PutInstance(OleStringView ns, const InstanceData& inst, long flags,
                        IWbemContext* ctx);
   // The same, taking the instance's values: they are moved into the store
-  // instead of copied (IWbemServices hands over its own snapshot). `inst`'s
-  // values are unspecified afterwards, whatever the outcome.
+  // instead of copied (IWbemServices hands over its own snapshot). Only
+  // inst.values is taken (unspecified afterwards, whatever the outcome); the
+  // rest of `inst`, its class included, is left as it was.
   OpResult PutInstance(OleStringView ns, InstanceData&& inst, long flags,
                        IWbemContext* ctx);
   // Deleting a class deletes its subclasses and all their instances;

@@ -216,24 +216,23 @@ struct Repository::Impl {
                  repo::InstanceTable** table, repo::StoredInstance** it,
                  OleString* why) const;
   // `owned`: null, or inst.values handed over by the caller (values are moved
-  // out of it instead of copied).
+  // out of it instead of copied). On success *stored is the instance written.
   OpResult PutInstanceLocked(repo::Namespace* ns, const InstanceData& inst,
                              std::vector<com::Variant>* owned, long flags,
-                             IWbemContext* ctx);
+                             IWbemContext* ctx, repo::StoredInstance** stored);
 
   // ---- classes (repository_classes.cc) ----
   OpResult PutClassLocked(repo::Namespace* ns, const ClassData& cls, long flags);
 
   // ---- durability (repository_storage.cc; journal is null in memory) ----
-  // Set by PutInstanceLocked to the instance it stored.
-  repo::StoredInstance* lastPut = nullptr;
   // Lock held exclusively. False (and *refused set) when the log takes no
   // more writes (closed, or an I/O failure).
   bool RefuseWrite(OleStringView parameter, OpResult* refused) const;
   // Lock held exclusively, after the operation: log it when it succeeded and
   // set r->ticket (a failure gets the last ticket, so it is reported in order).
   void LogPutClass(repo::Namespace* ns, const ClassData& cls, long flags, OpResult* r);
-  void LogPutInstance(repo::Namespace* ns, OpResult* r);
+  // `stored`: what PutInstanceLocked wrote (null when it failed).
+  void LogPutInstance(repo::Namespace* ns, repo::StoredInstance* stored, OpResult* r);
   void LogDeleteClass(repo::Namespace* ns, OleStringView className, OpResult* r);
   void LogDeleteInstance(repo::Namespace* ns, bool namespaceInstance, OpResult* r);
   // Replay of one record (lock held exclusively).

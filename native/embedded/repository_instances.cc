@@ -457,7 +457,7 @@ HRESULT Repository::Impl::Locate(OleStringView ns, OleStringView path, Namespace
 // Thread: any (lock held exclusively).
 OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& inst,
                                              std::vector<com::Variant>* owned, long flags,
-                                             IWbemContext* ctx) {
+                                             IWbemContext* ctx, StoredInstance** stored) {
   if (!inst.cls)
     return repo::Failure(WBEM_E_INVALID_OBJECT, OLESTR("The object is not an instance of a class."),
                          OLESTR("__CLASS"));
@@ -674,14 +674,14 @@ OpResult Repository::Impl::PutInstanceLocked(Namespace* ns, const InstanceData& 
     existing->values = std::move(vals);
     existing->modified = bits;
     existing->extras = std::move(extras);
-    lastPut = existing;
+    *stored = existing;
   } else {
     StoredInstance s;
     s.entry = e;
     s.values = std::move(vals);
     s.modified = bits;
     s.extras = std::move(extras);
-    lastPut = table.Insert(hash, std::move(s));
+    *stored = table.Insert(hash, std::move(s));
     ++e->ownInstances;
     instanceCount.fetch_add(1, std::memory_order_relaxed);
   }

@@ -120,9 +120,7 @@ void Repository::Impl::LogPutClass(Namespace* ns, const ClassData& cls, long fla
 }
 
 // Thread: any (executor or caller).
-void Repository::Impl::LogPutInstance(Namespace* ns, OpResult* r) {
-  StoredInstance* s = lastPut;
-  lastPut = nullptr;
+void Repository::Impl::LogPutInstance(Namespace* ns, StoredInstance* s, OpResult* r) {
   if (FAILED(r->hr) || !s) {
     r->ticket = journal->LastTicket();
     return;

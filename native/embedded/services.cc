@@ -251,12 +251,12 @@ void Services::Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
       bad.description = OLESTR("The change could not be written to the repository file.");
       return bad;
     };
+    OpResult copy = r;
+    copy.ticket = 0;
     if (d.Retain()) {
       try {
         com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
         OleString param(defaultParameter);
-        OpResult copy = r;
-        copy.ticket = 0;
         Delivery* held = &d;
         repo_->AfterDurable(r.ticket, [this, keep, held, copy, operation, param, onDisk](HRESULT io) {
           // Thread: the commit thread, or the worker when already on disk.
@@ -268,8 +268,6 @@ void Services::Report(Delivery& d, const OpResult& r, const OLECHAR* operation,
         d.Unretain();
       }
     }
-    OpResult copy = r;
-    copy.ticket = 0;
     Report(d, onDisk(copy, repo_->WaitDurable(r.ticket)), operation, defaultParameter);
     return;
   }
@@ -395,17 +393,18 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
   try {
     const bool isClass = view->IsClass();
     if (!isClass && RelPathTooLong(view->Instance())) return WBEM_E_QUOTA_VIOLATION;
-    OleString name = isClass ? view->Class().name : view->Instance().cls->name;
+    // The class name for the error paths (a successful put never copies it).
+    auto name = [view, isClass] { return isClass ? view->Class().name : view->Instance().cls->name; };
     Fault fault;
     if (state_->TakeFault(&fault)) {
       if (fault.when == FaultWhen::kSynchronous) return fault.hr;
-      return Run(form, FailureBody(fault.hr, OLESTR("PutInstance"), kInjectedFault, std::move(name)), OLESTR("PutInstance"));
+      return Run(form, FailureBody(fault.hr, OLESTR("PutInstance"), kInjectedFault, name()), OLESTR("PutInstance"));
     }
     com::ComPtr<IWbemServices> keep = com::ComPtr<IWbemServices>::Share(this);
     if (isClass) {
       return Run(form, FailureBody(WBEM_E_INVALID_OBJECT, OLESTR("PutInstance"),
                                    OLESTR("PutInstance was given a class; it takes an instance."),
-                                   std::move(name)),
+                                   name()),
                  OLESTR("PutInstance"));
     }
     InstanceData data = view->Instance();  // snapshot: the caller may reuse its object
@@ -413,10 +412,9 @@ HRESULT Services::DoPutInstance(IWbemClassObject* obj, long flags, IWbemContext*
     const long repoFlags = Effective(flags) & kRepositoryFlags;
     return Run(form, [this, keep, data = std::move(data), context, repoFlags](Delivery& d) mutable {
       // Thread: executor worker or the caller. The body runs once, so the
-      // snapshot's values move into the store.
-      ClassPtr cls = data.cls;
+      // snapshot's values move into the store (only the values: data.cls stays).
       OpResult r = repo_->PutInstance(ns_, std::move(data), repoFlags, context.get());
-      Report(d, r, OLESTR("PutInstance"), cls->name);
+      Report(d, r, OLESTR("PutInstance"), data.cls->name);
     }, OLESTR("PutInstance"));
   } catch (const std::bad_alloc&) {
     return WBEM_E_OUT_OF_MEMORY;
