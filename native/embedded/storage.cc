@@ -1,5 +1,6 @@
 #include "embedded/storage.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -132,6 +133,9 @@ struct Journal::State {
   HRESULT failed = S_OK;
   OleString failWhy;
   bool closing = false, stopping = false, stopped = false;
+  // !failed && !closing && !stopping, readable without mu (Writable runs on
+  // every put); written under mu by FailLocked and the closers.
+  std::atomic<bool> accepting{true};
   std::thread committer, compactor;
   std::thread::id committerId;
   bool compacting = false;
@@ -148,6 +152,12 @@ struct Journal::State {
     const uint64_t avg = tally.instCount ? tally.instBytes / tally.instCount : 0;
     const uint64_t n = live ? live() : 0;
     return kHeaderSize + n * (avg + kFrameHeader / 8) + tally.otherBytes;
+  }
+  // mu held. A write or fsync failed: the log takes no more writes.
+  void FailLocked(const std::string& why) {
+    failed = WBEM_E_FAILED;
+    failWhy = Say(path, "could not be written: " + why + ".");
+    accepting.store(false, std::memory_order_release);
   }
   // mu held.
   void CountRecord(uint8_t type, size_t bytes) {
@@ -187,8 +197,7 @@ void FlushInline(State& s) {
       s.durableSeq = upto;
       ++s.stats.commits;
     } else {
-      s.failed = WBEM_E_FAILED;
-      s.failWhy = Say(s.path, "could not be written: " + why + ".");
+      s.FailLocked(why);
     }
   }
   s.durableCv.notify_all();
@@ -346,8 +355,7 @@ void CommitLoop(std::shared_ptr<State> s) {
           s->fileBytes += written;
         }
       } else {
-        s->failed = WBEM_E_FAILED;
-        s->failWhy = Say(s->path, "could not be written: " + why + ".");
+        s->FailLocked(why);
       }
       if (swap) {
         s->compacting = false;
@@ -603,6 +611,7 @@ void Journal::Start(SnapshotFn snapshot, LiveFn live) {
 
 // Thread: any (repository write lock held).
 HRESULT Journal::Writable(OleString* why) const {
+  if (s_->accepting.load(std::memory_order_acquire)) return S_OK;  // the per-put case
   std::lock_guard<std::mutex> lk(s_->mu);
   if (s_->failed != S_OK) {
     if (why) *why = s_->failWhy + OLESTR(" The repository no longer accepts writes.");
@@ -681,6 +690,7 @@ HRESULT Journal::WaitDurable(uint64_t ticket) {
 void Journal::MarkClosing() {
   std::lock_guard<std::mutex> lk(s_->mu);
   s_->closing = true;
+  s_->accepting.store(false, std::memory_order_release);
 }
 
 // Thread: any.
@@ -691,6 +701,7 @@ HRESULT Journal::Close() {
     if (s.stopped) return s.failed;
     s.closing = true;
     s.stopping = true;
+    s.accepting.store(false, std::memory_order_release);
   }
   s.wake.notify_all();
   if (s.committer.joinable()) {
