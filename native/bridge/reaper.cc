@@ -33,12 +33,6 @@ void Reaper::Release(std::shared_ptr<void> p) noexcept {
   p.reset();
 }
 
-// Thread: any.
-size_t Reaper::Pending() const noexcept {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return queue_.size() + busy_;
-}
-
 // Thread: reaper.
 void Reaper::Run() noexcept {
   std::vector<std::shared_ptr<void>> batch;
@@ -47,11 +41,9 @@ void Reaper::Run() noexcept {
     cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (queue_.empty()) break;  // stopping and drained
     batch.swap(queue_);
-    busy_ = batch.size();
     lock.unlock();
     batch.clear();  // the destructors run here, off the JS thread
     lock.lock();
-    busy_ = 0;
   }
 }
 

@@ -26,17 +26,13 @@ class Reaper {
   // thread cannot be started, `p` is let go here.
   void Release(std::shared_ptr<void> p) noexcept;
 
-  // Thread: any. Releases queued and not yet done (tests, diagnostics).
-  size_t Pending() const noexcept;
-
  private:
   // Thread: reaper.
   void Run() noexcept;
 
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable cv_;
   std::vector<std::shared_ptr<void>> queue_;  // guarded by mutex_
-  size_t busy_ = 0;                           // being released, guarded by mutex_
   bool stop_ = false;                         // guarded by mutex_
   std::thread thread_;                        // JS thread only
 };
