@@ -23,14 +23,6 @@ namespace {
 std::string LastError(const char* what) {
   return std::string(what) + " failed (Windows error " + std::to_string(GetLastError()) + ")";
 }
-// Thread: any.
-std::wstring Wide(const std::string& utf8) {
-  const int n = MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), nullptr, 0);
-  std::wstring w(static_cast<size_t>(n), L'\0');
-  if (n > 0)
-    MultiByteToWideChar(CP_UTF8, 0, utf8.data(), static_cast<int>(utf8.size()), &w[0], n);
-  return w;
-}
 #else
 // Thread: any.
 std::string LastError(const char* what) {
@@ -54,7 +46,7 @@ File& File::operator=(File&& other) noexcept {
 // Thread: any.
 bool File::Open(const std::string& path, bool create, std::string* why) {
   Close();
-  HANDLE h = CreateFileW(Wide(path).c_str(), GENERIC_READ | GENERIC_WRITE,
+  HANDLE h = CreateFileW(com::Utf8ToOle(path).c_str(), GENERIC_READ | GENERIC_WRITE,
                          FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr,
                          create ? OPEN_ALWAYS : OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
   if (h == INVALID_HANDLE_VALUE) {
@@ -165,7 +157,7 @@ bool File::Size(uint64_t* size, std::string* why) {
 
 // Thread: any.
 bool RenameOver(const std::string& from, const std::string& to, std::string* why) {
-  if (MoveFileExW(Wide(from).c_str(), Wide(to).c_str(),
+  if (MoveFileExW(com::Utf8ToOle(from).c_str(), com::Utf8ToOle(to).c_str(),
                   MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH))
     return true;
   *why = LastError("replacing the file");
@@ -174,7 +166,7 @@ bool RenameOver(const std::string& from, const std::string& to, std::string* why
 
 // Thread: any.
 bool RemoveFile(const std::string& path) {
-  return DeleteFileW(Wide(path).c_str()) || GetLastError() == ERROR_FILE_NOT_FOUND;
+  return DeleteFileW(com::Utf8ToOle(path).c_str()) || GetLastError() == ERROR_FILE_NOT_FOUND;
 }
 
 // Thread: any.
