@@ -236,11 +236,10 @@ bool Repository::Impl::ApplyInstance(Decoder& d, OleString* why) {
     existing->extras = std::move(s.extras);
     return true;
   }
-  if (existing) {
-    --existing->entry->ownInstances;
-    instanceCount.fetch_sub(1, std::memory_order_relaxed);
-    table.Erase(existing);
-  }
+  // The key held by an instance of another class in the hierarchy: a log
+  // written by PutInstanceLocked never holds this (it refuses such a put), so
+  // erase the same way a delete would.
+  if (existing) EraseInstance(ns, table, existing);
   table.Insert(hash, std::move(s));
   ++e->ownInstances;
   instanceCount.fetch_add(1, std::memory_order_relaxed);
