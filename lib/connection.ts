@@ -141,6 +141,15 @@ function objectFromRecord<T>(record: NativeObjectRecord): T {
 }
 
 /**
+ * The backend an option selects: 'auto' means the embedded server when a
+ * repository is used, otherwise WMI on Windows and the embedded server elsewhere.
+ */
+export function resolveBackend(option: 'auto' | 'wmi' | 'embedded', hasRepository: boolean): 'wmi' | 'embedded' {
+  if (option !== 'auto') return option;
+  return hasRepository || process.platform !== 'win32' ? 'embedded' : 'wmi';
+}
+
+/**
  * Opens a connection to a WMI namespace. Resolves once the namespace is known
  * to exist (WBEM_E_INVALID_NAMESPACE otherwise).
  */
@@ -152,13 +161,7 @@ export function connect(options: ConnectOptions = {}): Promise<Connection> {
     if (backendOption !== 'auto' && backendOption !== 'wmi' && backendOption !== 'embedded') {
       throw invalid(`backend must be 'auto', 'wmi' or 'embedded' (got ${JSON.stringify(backendOption)})`);
     }
-    // 'auto': a repository means the embedded server; otherwise WMI on Windows.
-    const backend =
-      backendOption !== 'auto'
-        ? backendOption
-        : options.repository !== undefined || process.platform !== 'win32'
-          ? 'embedded'
-          : 'wmi';
+    const backend = resolveBackend(backendOption, options.repository !== undefined);
     if (
       options.repository !== undefined &&
       !(options.repository instanceof Repository) &&

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CimDateTime, CimInterval, createRepository, isWbemError } from '../lib';
+import { CimDateTime, CimInterval } from '../lib';
 import { defaultRepositoryPath } from '../lib/cli/context';
 import { countRecords, parseJsonExact, readRecords, type InputRecord } from '../lib/cli/input';
 import { formatObject, formatValue, toJsonValue } from '../lib/cli/output';
@@ -24,29 +24,10 @@ const version = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'),
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wmi-put-cli-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-// Durable repositories: until createRepository({ path }) works, the CLI falls
-// back to an in-memory repository per process (with a warning), so the tests
-// that read in one process what another wrote are todo.
-const durable = ((): boolean => {
-  try {
-    // Closed at once: the file's lock would keep the repository alive (and the leak check fails).
-    const r = createRepository({ path: path.join(tmp, 'probe.wmirepo') }) as unknown as { close?: () => void };
-    r.close?.();
-    return true;
-  } catch (e) {
-    if (isWbemError(e, 'WBEM_E_NOT_SUPPORTED')) return false;
-    throw e;
-  }
-})();
-const fallbackWarning = /^wmi-put: warning: durable repositories are not supported by this build; .*\n/gm;
-
 interface Run {
   status: number | null;
   stdout: string;
-  /** stderr without the in-memory fallback warning. */
   stderr: string;
-  /** How many fallback warnings stderr held. */
-  warnings: number;
 }
 
 let repoCounter = 0;
@@ -64,11 +45,11 @@ function cli(args: string[], options: { repo?: string; input?: string; env?: Nod
     env: { ...process.env, XDG_DATA_HOME: path.join(tmp, 'xdg'), WMI_PUT_REPOSITORY: '', ...options.env },
     timeout: 60_000,
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr.replace(fallbackWarning, ''), warnings: (r.stderr.match(fallbackWarning) ?? []).length };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** A run without its warning count, for exact comparisons. */
-function plain(r: Run): Omit<Run, 'warnings'> {
+/** A run's status and output, for exact comparisons. */
+function plain(r: Run): Run {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -315,10 +296,9 @@ describe('CLI: put', () => {
 });
 
 describe('CLI: reading (the system objects of a fresh repository)', () => {
-  it(durable ? 'a durable repository: no fallback warning' : 'no durable repositories yet: one warning line per command, on stderr', () => {
+  it('a durable repository: nothing on stderr', () => {
     const r = cli(['namespaces'], { repo: freshRepo() });
     assert.equal(r.status, 0);
-    assert.equal(r.warnings, durable ? 0 : 1);
     assert.equal(r.stderr, '');
   });
 
@@ -418,15 +398,10 @@ describe('CLI: reading (the system objects of a fresh repository)', () => {
     });
     const j = cli(['delete', '__NAMESPACE.Name="cimv2"', '-n', 'root', '--json'], { repo });
     assert.deepEqual(JSON.parse(j.stdout), { deleted: '__NAMESPACE.Name="cimv2"', class: false });
-    // Deleted for good only when the repository file keeps it (each command
-    // starts from a fresh in-memory repository otherwise).
+    // Deleted for good: the repository file keeps it.
     const again = cli(['delete', '__NAMESPACE.Name="cimv2"', '-n', 'root'], { repo });
-    if (durable) {
-      assert.equal(again.status, 1);
-      assert.match(again.stderr, /^wmi-put delete: WBEM_E_NOT_FOUND \(0x80041002\): /);
-    } else {
-      assert.deepEqual([again.status, again.stderr], [0, '']);
-    }
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /^wmi-put delete: WBEM_E_NOT_FOUND \(0x80041002\): /);
   });
 });
 
@@ -460,9 +435,7 @@ describe('CLI: mof', () => {
 });
 
 describe('CLI: data kept between commands (durable repository)', () => {
-  const todo = durable ? undefined : 'needs the durable repository';
-
-  it('put in one process, read back in others: get, --json (bigints as strings), instances, class, classes, delete', { todo }, () => {
+  it('put in one process, read back in others: get, --json (bigints as strings), instances, class, classes, delete', () => {
     const repo = freshRepo();
     const put = cli(['put', 'Cli_Item', '--define', 'def.json', '--file', 'good.ndjson'], { repo });
     assert.equal(put.status, 0, put.stderr);
@@ -493,7 +466,7 @@ describe('CLI: data kept between commands (durable repository)', () => {
     assert.equal(cli(['classes'], { repo }).stdout, '');
   });
 
-  it('instances --json output can be put back (round trip through another repository)', { todo }, () => {
+  it('instances --json output can be put back (round trip through another repository)', () => {
     const from = freshRepo();
     assert.equal(cli(['put', 'Cli_Item', '-d', 'def.json', '-f', 'good.ndjson'], { repo: from }).status, 0);
     const dump = cli(['instances', 'Cli_Item', '--json'], { repo: from }).stdout;
@@ -508,7 +481,7 @@ describe('CLI: data kept between commands (durable repository)', () => {
     );
   });
 
-  it('without --repository: the file in $XDG_DATA_HOME/wmi-put is shared by successive commands', { todo }, () => {
+  it('without --repository: the file in $XDG_DATA_HOME/wmi-put is shared by successive commands', () => {
     // Every OS's variable points into the temp directory (HOME for macOS).
     const home = path.join(tmp, 'home');
     const env = { XDG_DATA_HOME: path.join(tmp, 'xdg-shared'), LOCALAPPDATA: path.join(tmp, 'local-app-data'), HOME: home, USERPROFILE: home };

@@ -6,7 +6,7 @@ import { compileMof } from '../mof/compile';
 import { formatDiagnostic, MofError } from '../mof/diagnostics';
 import { toMof } from '../mof/to-mof';
 import type { ClassDefinition } from '../types';
-import { UsageError, stringOption, type Command } from './command';
+import { UsageError, modeOption, stringOption, updateOption, type Command } from './command';
 import { parseJsonExact } from './input';
 import { runMof } from './mof';
 import type { Context } from './context';
@@ -102,8 +102,8 @@ class put --file writes the class definitions of a JSON file (one ClassDefinitio
 written in order) or compiles a .mof file into --namespace.`,
   options: [
     { name: 'file', short: 'f', kind: 'string', arg: 'path', help: 'class put: the definitions (.json or .mof)' },
-    { name: 'update', kind: 'string', values: ['compatible', 'safe', 'force'], arg: 'mode', help: 'class put: compatible (default), safe or force' },
-    { name: 'mode', kind: 'string', values: ['createOrUpdate', 'createOnly', 'updateOnly'], arg: 'mode', help: 'class put: createOrUpdate (default), createOnly or updateOnly' },
+    { ...updateOption, help: 'class put: compatible (default), safe or force' },
+    { ...modeOption, help: 'class put: createOrUpdate (default), createOnly or updateOnly' },
   ],
   minArgs: 1,
   maxArgs: 1,

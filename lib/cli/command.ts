@@ -18,6 +18,22 @@ export interface OptionSpec {
   help: string;
 }
 
+/** `--mode <mode>` (put and class put): how an existing object is treated; each command adds its help. */
+export const modeOption = {
+  name: 'mode',
+  kind: 'string',
+  values: ['createOrUpdate', 'createOnly', 'updateOnly'],
+  arg: 'mode',
+} as const satisfies Omit<OptionSpec, 'help'>;
+
+/** `--update <mode>` (put --define and class put): how a changed class is updated; each command adds its help. */
+export const updateOption = {
+  name: 'update',
+  kind: 'string',
+  values: ['compatible', 'safe', 'force'],
+  arg: 'mode',
+} as const satisfies Omit<OptionSpec, 'help'>;
+
 export interface ParsedArgs {
   positionals: string[];
   /** Last value of each option given (`true` for flags), by long name. */

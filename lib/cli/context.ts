@@ -5,8 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { connect, type Connection } from '../connection';
-import { isWbemError } from '../errors';
+import { connect, resolveBackend, type Connection } from '../connection';
 import { createRepository, type Repository } from '../repository';
 import { describeError, type Streams } from './output';
 
@@ -56,7 +55,9 @@ export class Context {
   constructor(options: GlobalOptions, streams: Streams) {
     this.options = options;
     this.streams = streams;
-    this.backend = options.backend === 'auto' ? (process.platform === 'win32' ? 'wmi' : 'embedded') : options.backend;
+    // Only an explicit --repository makes 'auto' pick the embedded backend
+    // (the default repository file is used only when embedded is chosen).
+    this.backend = resolveBackend(options.backend, options.repository !== undefined);
   }
 
   get json(): boolean {
@@ -68,26 +69,14 @@ export class Context {
     return this.options.repository !== undefined ? path.resolve(this.options.repository) : defaultRepositoryPath();
   }
 
-  warn(message: string): void {
-    this.streams.err.write(`wmi-put: warning: ${message}\n`);
-  }
-
   async #openRepository(): Promise<Repository> {
     const file = this.repositoryPath;
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     try {
-      // Awaited: works whether createRepository({ path }) returns the
-      // repository or a promise of it.
-      return await createRepository({ path: file });
+      return createRepository({ path: file });
     } catch (e) {
-      // Only while this build has no durable repositories: keep working on an
-      // in-memory one, and say that nothing will be kept.
-      if (!isWbemError(e, 'WBEM_E_NOT_SUPPORTED')) {
-        // E.g. another process holds the file's lock, or the file is damaged.
-        throw new Error(`cannot open the repository ${file}: ${describeError(e)}`, { cause: e });
-      }
-      this.warn(`durable repositories are not supported by this build; using an in-memory repository, nothing is kept after this command (${file} is not used)`);
-      return createRepository();
+      // E.g. another process holds the file's lock, or the file is damaged.
+      throw new Error(`cannot open the repository ${file}: ${describeError(e)}`, { cause: e });
     }
   }
 
@@ -112,8 +101,7 @@ export class Context {
     this.#repository = undefined;
     if (pending) {
       const repo = await pending.catch(() => undefined);
-      const closable = repo as unknown as { close?: () => unknown } | undefined;
-      if (typeof closable?.close === 'function') await closable.close();
+      repo?.close();
     }
   }
 }

@@ -29,7 +29,7 @@ export const commands: readonly Command[] = [
 
 const globalOptions: readonly OptionSpec[] = [
   { name: 'namespace', short: 'n', kind: 'string', arg: 'ns', help: 'namespace (default root\\cimv2; / also separates)' },
-  { name: 'backend', kind: 'string', values: ['auto', 'wmi', 'embedded'], arg: 'b', help: 'auto (default: wmi on Windows, embedded elsewhere), wmi or embedded' },
+  { name: 'backend', kind: 'string', values: ['auto', 'wmi', 'embedded'], arg: 'b', help: 'auto (default: wmi on Windows, embedded elsewhere or with --repository), wmi or embedded' },
   { name: 'repository', short: 'r', kind: 'string', arg: 'file', help: 'embedded: the repository file (default: in your data directory)' },
   { name: 'json', kind: 'flag', help: 'machine-readable output (64-bit integers as strings)' },
   { name: 'help', short: 'h', kind: 'flag', help: 'show help' },

@@ -5,7 +5,7 @@ import type { UpdateMode } from '../flags';
 import type { PutManyItem } from '../put-many';
 import type { InstanceProperties } from '../types';
 import { defineClasses } from './class';
-import { UsageError, flag, intOption, stringOption, type Command } from './command';
+import { UsageError, flag, intOption, modeOption, stringOption, updateOption, type Command } from './command';
 import { countRecords, readRecords } from './input';
 import { describeError, errorToJson, toJson } from './output';
 import { Progress, formatCount } from './progress';
@@ -44,22 +44,10 @@ Progress goes to stderr: a bar on a terminal, a line every 2 s otherwise.
 Exit code 0 when every item was written, 1 when some failed.`,
   options: [
     { name: 'file', short: 'f', kind: 'string', arg: 'path', help: 'the items (required)' },
-    {
-      name: 'mode',
-      kind: 'string',
-      values: ['createOrUpdate', 'createOnly', 'updateOnly'],
-      arg: 'mode',
-      help: 'createOrUpdate (default), createOnly or updateOnly',
-    },
+    { ...modeOption, help: 'createOrUpdate (default), createOnly or updateOnly' },
     { name: 'concurrency', short: 'c', kind: 'int', arg: 'n', help: 'puts in flight (default 128)' },
     { name: 'define', short: 'd', kind: 'string', arg: 'file', help: 'first write the class definitions of this .json or .mof file' },
-    {
-      name: 'update',
-      kind: 'string',
-      values: ['compatible', 'safe', 'force'],
-      arg: 'mode',
-      help: 'with --define: how a changed class is updated (default compatible)',
-    },
+    { ...updateOption, help: 'with --define: how a changed class is updated (default compatible)' },
     { name: 'no-progress', kind: 'flag', help: 'print no progress' },
   ],
   minArgs: 1,
@@ -104,9 +92,10 @@ Exit code 0 when every item was written, 1 when some failed.`,
     const errors: Record<string, unknown>[] = [];
     let written = 0;
     let failed = 0;
+    const displayName = file === '-' ? 'stdin' : file;
     const report = (line: number, error: unknown): void => {
       failed++;
-      progress.log(`${file === '-' ? 'stdin' : file}:${line}: ${describeError(error)}`);
+      progress.log(`${displayName}:${line}: ${describeError(error)}`);
       if (errors.length < jsonErrorLimit) errors.push({ line, ...errorToJson(error) });
       progress.update(written + failed, failed);
     };
@@ -143,8 +132,10 @@ Exit code 0 when every item was written, 1 when some failed.`,
         const line = lines.get(r.index) ?? 0;
         lines.delete(r.index);
         if (r.error) report(line, r.error);
-        else written++;
-        progress.update(written + failed, failed);
+        else {
+          written++;
+          progress.update(written + failed, failed);
+        }
       }
     } catch (e) {
       if (!(abort.signal.aborted && isWbemError(e, 'WBEM_E_CALL_CANCELLED'))) throw e;
