@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { connect, createRepository, isWbemError, type ClassDefinition, type Connection, type Repository } from '../lib/index';
 import { checkLeaksAtEnd } from './leak-check';
+import { scalarTypes, throwsWith } from './suite/helpers';
 
 checkLeaksAtEnd();
 
@@ -19,16 +20,6 @@ after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let serial = 0;
 const fresh = (): string => path.join(tmp, `repo-${++serial}.wpr`);
 
-function throwsCode(fn: () => unknown, code: string): Error {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(isWbemError(e, code), `expected ${code}, got ${String(e)}`);
-    return e as Error;
-  }
-  assert.fail(`expected ${code}, nothing was thrown`);
-}
-
 async function withConn<T>(repo: Repository | string, ns: string, body: (c: Connection) => Promise<T>): Promise<T> {
   const conn = await connect({ backend: 'embedded', namespace: ns, repository: repo });
   try {
@@ -37,11 +28,6 @@ async function withConn<T>(repo: Repository | string, ns: string, body: (c: Conn
     await conn.close();
   }
 }
-
-const scalarTypes = {
-  S8: 'sint8', U8: 'uint8', S16: 'sint16', U16: 'uint16', S32: 'sint32', U32: 'uint32', S64: 'sint64', U64: 'uint64',
-  R32: 'real32', R64: 'real64', B: 'boolean', Str: 'string', C16: 'char16', Dt: 'datetime',
-} as const;
 
 function valuesClass(): ClassDefinition {
   const properties: ClassDefinition['properties'] = { Name: { type: 'string', key: true } };
@@ -198,11 +184,11 @@ describe('durable repository', () => {
     const bytes = fs.readFileSync(file);
     bytes[40] = (bytes[40] as number) ^ 0xff;
     fs.writeFileSync(file, bytes);
-    const e = throwsCode(() => createRepository({ path: file }), 'WBEM_E_INVALID_STREAM');
+    const e = throwsWith(() => createRepository({ path: file }), { code: 'WBEM_E_INVALID_STREAM' });
     assert.match(e.message, /damaged at offset 24/);
     assert.equal(fs.readFileSync(file).length, bytes.length, 'a damaged file is left untouched');
     const junk = fresh();
     fs.writeFileSync(junk, 'definitely not a repository file');
-    assert.match(throwsCode(() => createRepository({ path: junk }), 'WBEM_E_INVALID_STREAM').message, /not a wmi-put repository file/);
+    assert.match(throwsWith(() => createRepository({ path: junk }), { code: 'WBEM_E_INVALID_STREAM' }).message, /not a wmi-put repository file/);
   });
 });

@@ -212,6 +212,12 @@ export function serverError(code: WbemStatusName, operation: string, parameterIn
   return { code, operation, parameterInfo, providerName: 'Windows Management' };
 }
 
+/** One property per scalar CIM type (name: type), for round-trip tests of every type. */
+export const scalarTypes = {
+  S8: 'sint8', U8: 'uint8', S16: 'sint16', U16: 'uint16', S32: 'sint32', U32: 'uint32', S64: 'sint64', U64: 'uint64',
+  R32: 'real32', R64: 'real64', B: 'boolean', Str: 'string', C16: 'char16', Dt: 'datetime',
+} as const;
+
 /** Everything an async iterable yields, in order. */
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

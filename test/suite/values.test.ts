@@ -5,16 +5,11 @@ import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { CimDateTime, CimInterval, type ClassDefinition, type InstanceProperties } from '../../lib/index';
 import { backends } from './backends';
-import { inEnv, rejectsWith, userProps, type Env } from './helpers';
+import { inEnv, rejectsWith, scalarTypes, userProps, type Env } from './helpers';
 import { checkLeaksAtEnd } from '../leak-check';
 
 // Every live counter of the addon is back at its start value once this file is done.
 checkLeaksAtEnd();
-
-const scalarTypes = {
-  S8: 'sint8', U8: 'uint8', S16: 'sint16', U16: 'uint16', S32: 'sint32', U32: 'uint32', S64: 'sint64', U64: 'uint64',
-  R32: 'real32', R64: 'real64', B: 'boolean', Str: 'string', C16: 'char16', Dt: 'datetime',
-} as const;
 
 function valuesClass(): ClassDefinition {
   const properties: ClassDefinition['properties'] = { Name: { type: 'string', key: true } };
