@@ -48,8 +48,8 @@ export function properties(i, prefix = 'item') {
 
 /** A connection to a fresh in-memory embedded repository holding Bench_Item. */
 export async function open(options = {}) {
-  const repository = createRepository();
-  const conn = await connect({ backend: 'embedded', namespace: 'root/cimv2', repository, ...options });
+  const repository = options.repository ?? createRepository();
+  const conn = await connect({ backend: 'embedded', namespace: 'root/cimv2', ...options, repository });
   await conn.putClass(benchClass);
   return conn;
 }

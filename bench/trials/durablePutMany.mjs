@@ -4,15 +4,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchClass, connect, createRepository, runPutMany, size, trial } from './common.mjs';
+import { createRepository, open, runPutMany, size, trial } from './common.mjs';
 
 await trial(async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wmiput-bench-durable-'));
   try {
     const file = path.join(dir, 'bench.wpr');
     const repository = createRepository({ path: file });
-    const conn = await connect({ backend: 'embedded', namespace: 'root/cimv2', repository });
-    await conn.putClass(benchClass);
+    const conn = await open({ repository });
     await runPutMany(conn, size(20000), { prefix: 'warm', concurrency: 1024 });
     const result = await runPutMany(conn, size(1000000), { concurrency: 1024 });
     await conn.close();

@@ -4,7 +4,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchClass, connect, createRepository, round, runPutMany, size, trial } from './common.mjs';
+import { benchClass, connect, createRepository, open, round, runPutMany, size, trial } from './common.mjs';
 
 function timedOpen(file) {
   const t = process.hrtime.bigint();
@@ -19,8 +19,7 @@ await trial(async () => {
     const file = path.join(dir, 'bench.wpr');
     const count = size(1000000);
     const repository = createRepository({ path: file });
-    const conn = await connect({ backend: 'embedded', namespace: 'root/cimv2', repository });
-    await conn.putClass(benchClass);
+    const conn = await open({ repository });
     await runPutMany(conn, count, { concurrency: 1024 });
     await conn.close();
     repository.close();
